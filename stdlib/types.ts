@@ -1,0 +1,107 @@
+/**
+ * The contract between the study compiler (lang/), the runtime (runtime/) and
+ * the stage implementations (stdlib/). Every stage kind is a StageKind value
+ * registered in stdlib/registry.ts.
+ */
+
+/** A JSON value as it appears in resolved stage parameters and outputs. */
+export type Json =
+  | null
+  | boolean
+  | number
+  | string
+  | Json[]
+  | { [key: string]: Json };
+
+/** Types a stage parameter may declare; the checker enforces them. */
+export type ParamType =
+  | 'number'
+  | 'integer'
+  | 'string'
+  | 'boolean'
+  | 'list'
+  | 'map'
+  | 'any'
+  /** A folder produced by another stage's artifact output. */
+  | 'artifact'
+  /** A JSON output of another stage (any shape). */
+  | 'value';
+
+export interface ParamSpec {
+  type: ParamType;
+  /** One line for `--help`, the JSON schema and "did you mean" hints. */
+  doc: string;
+  required?: boolean;
+  default?: Json;
+  /** Allowed values for a string parameter. */
+  enum?: readonly string[];
+  min?: number;
+  max?: number;
+}
+
+export interface OutputSpec {
+  /**
+   * `artifact`: a folder the stage writes under `ctx.outDir/<name>/`.
+   * `json`: a small value the stage returns from `run`.
+   */
+  type: 'artifact' | 'json';
+  doc: string;
+}
+
+/** Progress of a long stage, forwarded to the runtime's logger. */
+export interface ProgressEvent {
+  /** Completed units of work (steps) and their total. */
+  step: number;
+  total: number;
+  /** Phase label such as `epoch 3/10`. */
+  phase?: string;
+  /** Latest scalar metrics, e.g. `{ loss: 0.41 }`. */
+  values?: Record<string, number>;
+}
+
+export interface StageContext {
+  /** Folder this instance writes its outputs into (artifact `x` → outDir/x/). */
+  outDir: string;
+  /** Private folder for checkpoints; survives interruption, removed on success. */
+  checkpointDir: string;
+  /** Seed of this instance (study seed unless the stage overrides it). */
+  seed: number;
+  /** Backend that runs the computation: `tensorflow`, `wasm`, `cpu`, ... */
+  backend: string;
+  /** Human-readable stage instance id, for messages. */
+  instanceId: string;
+  progress(event: ProgressEvent): void;
+  /** A line for the instance's log file (never the terminal directly). */
+  log(message: string): void;
+  /** Aborted when the user asks to stop: checkpoint and throw. */
+  signal: AbortSignal;
+}
+
+/**
+ * A resolved reference to another stage's output as a stage receives it in
+ * its parameters: artifacts arrive as absolute folder paths (already verified
+ * against their digests), json outputs as their value.
+ *
+ * A stage that gathers sweep axes receives, for each reference to a stage
+ * varying along those axes, a list of `Gathered` entries instead.
+ */
+export interface Gathered<T = Json> {
+  /** The values of the gathered axes for this entry, e.g. { target: 'in_mask' }. */
+  axes: Record<string, Json>;
+  value: T;
+}
+
+export interface StageKind {
+  /** Name used in studies, e.g. `train`. */
+  kind: string;
+  /** Bumped deliberately whenever the stage's results change. */
+  version: number;
+  doc: string;
+  params: Record<string, ParamSpec>;
+  outputs: Record<string, OutputSpec>;
+  /** True when the results depend on the numeric engine (backend). */
+  usesEngine: boolean;
+  /** Resources one instance needs; the scheduler respects them. */
+  resources?: { cpu?: number; gpu?: number; memoryMb?: number };
+  run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
+}
