@@ -103,5 +103,11 @@ export interface StageKind {
   usesEngine: boolean;
   /** Resources one instance needs; the scheduler respects them. */
   resources?: { cpu?: number; gpu?: number; memoryMb?: number };
+  /**
+   * For stages whose output is meant for people (reports): after a run the
+   * runtime copies this artifact output into the run folder and prints the
+   * named file of it to the terminal.
+   */
+  publish?: { output: string; print?: string };
   run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
 }
