@@ -1,0 +1,14 @@
+/** Registers the built-in stage kinds. Import for its effect. */
+import { registerStageKind, registry } from './registry.js';
+import { fashionMnist } from './stages/fashion-mnist.js';
+import { train } from './stages/train.js';
+import { align } from './stages/align.js';
+import { explainStage } from './stages/explain.js';
+import { metricsStage } from './stages/metrics.js';
+import { report } from './stages/report.js';
+
+for (const k of [fashionMnist, train, align, explainStage, metricsStage, report]) {
+  if (!registry.has(k.kind)) registerStageKind(k);
+}
+
+export { registry, registerStageKind };

@@ -1,0 +1,46 @@
+/**
+ * The small CNN of the quick study. Downsampling is a 2x2 stride-2
+ * convolution written as space-to-depth followed by a 1x1 convolution, so
+ * every convolution has stride 1 and gradients of any order exist on wasm.
+ *
+ *   conv3x3(16) relu -> down(32) relu -> conv3x3(32) relu -> down(64) relu
+ *   -> flatten -> dense(classes)
+ */
+import * as tf from '@tensorflow/tfjs';
+import type { Rng } from '../tf/rng.js';
+import { type Model, type ModelSpec, WeightBuilder, spaceToDepth } from './model.js';
+
+export function buildCnn(spec: ModelSpec, rng: Rng): Model {
+  const [h, w, c] = spec.input;
+  if (h % 4 !== 0 || w % 4 !== 0) {
+    throw new Error(`model cnn needs height and width divisible by 4, got ${h}x${w}`);
+  }
+  const b = new WeightBuilder(rng);
+  const w1 = b.he('conv1/kernel', [3, 3, c, 16], 9 * c);
+  const b1 = b.zeros('conv1/bias', [16]);
+  const w2 = b.he('down1/kernel', [1, 1, 64, 32], 64);
+  const b2 = b.zeros('down1/bias', [32]);
+  const w3 = b.he('conv2/kernel', [3, 3, 32, 32], 9 * 32);
+  const b3 = b.zeros('conv2/bias', [32]);
+  const w4 = b.he('down2/kernel', [1, 1, 128, 64], 128);
+  const b4 = b.zeros('down2/bias', [64]);
+  const flat = (h / 4) * (w / 4) * 64;
+  const w5 = b.he('dense/kernel', [flat, spec.classes], flat);
+  const b5 = b.zeros('dense/bias', [spec.classes]);
+
+  const conv = (x: tf.Tensor4D, k: tf.Variable, bias: tf.Variable) =>
+    tf.relu(tf.add(tf.conv2d(x, k as tf.Tensor4D, 1, 'same'), bias)) as tf.Tensor4D;
+
+  return {
+    spec,
+    weights: b.weights,
+    apply(x) {
+      let y = conv(x, w1, b1);
+      y = conv(spaceToDepth(y), w2, b2);
+      y = conv(y, w3, b3);
+      y = conv(spaceToDepth(y), w4, b4);
+      const f = tf.reshape(y, [x.shape[0], flat]) as tf.Tensor2D;
+      return tf.add(tf.matMul(f, w5 as tf.Tensor2D), b5) as tf.Tensor2D;
+    },
+  };
+}

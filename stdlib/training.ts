@@ -1,0 +1,177 @@
+/**
+ * The training loop shared by `train` and `align`: seeded shuffling per
+ * epoch, AdamW, divergence checks, progress, and checkpoints that make a
+ * resumed run end with weights bit-identical to an uninterrupted one.
+ */
+import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs';
+import type { StageContext } from './types.js';
+import type { Model } from './models/index.js';
+import { type Dataset, type Batch, batchTensors, disposeBatch } from './data/dataset.js';
+import { AdamW } from './tf/adamw.js';
+import { Rng } from './tf/rng.js';
+
+export interface FitOptions {
+  model: Model;
+  data: Dataset;
+  epochs: number;
+  batchSize: number;
+  lr: number;
+  weightDecay: number;
+  clipNorm: number;
+  seed: number;
+  /** Save a checkpoint every this many steps (0: only when interrupted). */
+  checkpointEvery: number;
+  /** Scalars of one batch; `total` is minimised. Runs inside a gradient tape. */
+  loss(batch: Batch): { total: tf.Scalar } & Record<string, tf.Scalar>;
+}
+
+export interface EpochRecord {
+  epoch: number;
+  [metric: string]: number;
+}
+
+/** Thrown when the user asked to stop and a checkpoint was written. */
+export class Interrupted extends Error {
+  constructor(where: string) {
+    super(`interrupted at ${where}; a checkpoint was saved`);
+    this.name = 'Interrupted';
+  }
+}
+
+interface Position {
+  epoch: number;
+  /** Steps completed within the epoch. */
+  step: number;
+  optStep: number;
+  history: EpochRecord[];
+  /** Sums of per-step metrics over the current epoch so far. */
+  sums: Record<string, number>;
+}
+
+const CKPT_JSON = 'checkpoint.json';
+const CKPT_BIN = 'checkpoint.bin';
+
+function stateTensors(model: Model, opt: AdamW): tf.Variable[] {
+  return [...model.weights.map((w) => w.value), ...opt.m, ...opt.v];
+}
+
+async function saveCheckpoint(dir: string, pos: Position, model: Model, opt: AdamW) {
+  await mkdir(dir, { recursive: true });
+  const parts = stateTensors(model, opt).map((t) => {
+    const d = t.dataSync() as Float32Array;
+    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
+  });
+  // Write both files beside the old ones, then rename: a kill at any moment
+  // leaves either the previous checkpoint or the new one, never a mix.
+  await writeFile(join(dir, `${CKPT_BIN}.tmp`), Buffer.concat(parts));
+  await writeFile(join(dir, `${CKPT_JSON}.tmp`), JSON.stringify(pos));
+  await rename(join(dir, `${CKPT_BIN}.tmp`), join(dir, CKPT_BIN));
+  await rename(join(dir, `${CKPT_JSON}.tmp`), join(dir, CKPT_JSON));
+}
+
+async function loadCheckpoint(dir: string, model: Model, opt: AdamW): Promise<Position | undefined> {
+  if (!existsSync(join(dir, CKPT_JSON)) || !existsSync(join(dir, CKPT_BIN))) return undefined;
+  const pos = JSON.parse(await readFile(join(dir, CKPT_JSON), 'utf8')) as Position;
+  const bytes = await readFile(join(dir, CKPT_BIN));
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const vars = stateTensors(model, opt);
+  const total = vars.reduce((n, v) => n + v.size, 0);
+  if (all.length !== total) return undefined;
+  let at = 0;
+  for (const v of vars) {
+    const t = tf.tensor(all.subarray(at, at + v.size), v.shape);
+    v.assign(t);
+    t.dispose();
+    at += v.size;
+  }
+  opt.step = pos.optStep;
+  return pos;
+}
+
+export async function fit(ctx: StageContext, o: FitOptions): Promise<EpochRecord[]> {
+  const n = o.data.meta.counts.train;
+  const stepsPerEpoch = Math.ceil(n / o.batchSize);
+  const total = stepsPerEpoch * o.epochs;
+  const vars = o.model.weights.map((w) => w.value);
+  const opt = new AdamW(vars, {
+    lr: o.lr,
+    weightDecay: o.weightDecay,
+    clipNorm: o.clipNorm,
+  });
+  try {
+    const resumed = await loadCheckpoint(ctx.checkpointDir, o.model, opt);
+    const pos: Position = resumed ?? { epoch: 0, step: 0, optStep: 0, history: [], sums: {} };
+    if (resumed) ctx.log(`resumed from checkpoint at epoch ${pos.epoch + 1}, step ${pos.step}`);
+    let lastReport = 0;
+
+    for (; pos.epoch < o.epochs; pos.epoch++, pos.step = 0, pos.sums = {}) {
+      // The order of an epoch depends only on the seed and the epoch number,
+      // so a resumed run continues with exactly the same batches.
+      const order = Rng.derive(o.seed, `shuffle:${pos.epoch}`).permutation(n);
+      for (; pos.step < stepsPerEpoch; ) {
+        const idx = order.slice(pos.step * o.batchSize, (pos.step + 1) * o.batchSize);
+        const values = trainStep(o, opt, vars, idx);
+        const where = `epoch ${pos.epoch + 1}, step ${pos.step + 1}`;
+        for (const [k, v] of Object.entries(values)) {
+          if (!Number.isFinite(v) || Math.abs(v) > 1e6) {
+            throw new Error(`${ctx.instanceId}: ${k} diverged (${v}) at ${where}`);
+          }
+          pos.sums[k] = (pos.sums[k] ?? 0) + v;
+        }
+        pos.step += 1;
+        pos.optStep = opt.step;
+        const done = pos.epoch * stepsPerEpoch + pos.step;
+
+        if (ctx.signal.aborted) {
+          await saveCheckpoint(ctx.checkpointDir, pos, o.model, opt);
+          throw new Interrupted(where);
+        }
+        if (o.checkpointEvery > 0 && done % o.checkpointEvery === 0 && done < total) {
+          await saveCheckpoint(ctx.checkpointDir, pos, o.model, opt);
+        }
+        const now = Date.now();
+        if (now - lastReport > 250 || done === total) {
+          lastReport = now;
+          ctx.progress({ step: done, total, phase: `epoch ${pos.epoch + 1}/${o.epochs}`, values });
+        }
+        // Let IPC messages (a stop request) arrive between steps.
+        await new Promise((r) => setImmediate(r));
+      }
+      const rec: EpochRecord = { epoch: pos.epoch + 1 };
+      for (const [k, v] of Object.entries(pos.sums)) rec[k] = v / stepsPerEpoch;
+      pos.history.push(rec);
+      ctx.log(`epoch ${rec.epoch}: ${JSON.stringify(rec)}`);
+    }
+    return pos.history;
+  } finally {
+    opt.dispose();
+  }
+}
+
+function trainStep(o: FitOptions, opt: AdamW, vars: tf.Variable[], idx: number[]) {
+  const batch = batchTensors(o.data, 'train', idx);
+  try {
+    const out: Record<string, number> = {};
+    tf.tidy(() => {
+      // The gradient tape disposes everything the loss creates except its
+      // result, so the reported parts are kept explicitly and freed below.
+      let parts: tf.Scalar[] = [];
+      let names: string[] = [];
+      const { grads } = tf.variableGrads(() => {
+        const scalars = o.loss(batch);
+        names = Object.keys(scalars);
+        parts = names.map((k) => tf.keep(scalars[k]));
+        return scalars.total;
+      }, vars);
+      opt.apply(vars.map((v) => grads[v.name]));
+      names.forEach((k, i) => (out[k] = parts[i].dataSync()[0]));
+      for (const t of parts) if (!t.isDisposed) t.dispose();
+    });
+    return out;
+  } finally {
+    disposeBatch(batch);
+  }
+}
