@@ -1,0 +1,103 @@
+/** Command-line parsing with node:util, one option table for all commands. */
+import { parseArgs } from 'node:util';
+import type { BackendRequest } from '../stdlib/engine.js';
+import { UsageError } from './usage.js';
+
+export interface CliOptions {
+  command: string | undefined;
+  positionals: string[];
+  jobs?: number;
+  backend: BackendRequest;
+  cacheDir: string;
+  out?: string;
+  seed?: number;
+  params: string[];
+  sweep: string[];
+  failFast: boolean;
+  json: boolean;
+  plugins: string[];
+  format: 'mermaid' | 'dot';
+  fix: boolean;
+  help: boolean;
+  version: boolean;
+}
+
+/**
+ * The same list as stdlib/engine.ts BACKENDS, repeated so that parsing the
+ * command line does not load TensorFlow.js (engine.ts imports it).
+ */
+const BACKENDS: readonly BackendRequest[] = ['auto', 'tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
+
+const OPTIONS = {
+  jobs: { type: 'string' },
+  backend: { type: 'string' },
+  'cache-dir': { type: 'string' },
+  out: { type: 'string' },
+  seed: { type: 'string' },
+  param: { type: 'string', short: 'p', multiple: true },
+  sweep: { type: 'string', short: 's', multiple: true },
+  'fail-fast': { type: 'boolean' },
+  json: { type: 'boolean' },
+  plugin: { type: 'string', multiple: true },
+  format: { type: 'string' },
+  fix: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'V' },
+} as const;
+
+export function parseCli(argv: string[]): CliOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message}; see \`alignlab --help\``);
+  }
+  const v = parsed.values;
+  const [command, ...positionals] = parsed.positionals;
+
+  const backend = (v.backend ?? 'auto') as BackendRequest;
+  if (!BACKENDS.includes(backend)) {
+    throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}; got \`${v.backend}\``);
+  }
+  const format = v.format ?? 'mermaid';
+  if (format !== 'mermaid' && format !== 'dot') {
+    throw new UsageError(`--format must be mermaid or dot; got \`${format}\``);
+  }
+  return {
+    command,
+    positionals,
+    jobs: integerOption('--jobs', v.jobs, 1),
+    backend,
+    cacheDir: v['cache-dir'] ?? '.alignlab',
+    out: v.out,
+    seed: integerOption('--seed', v.seed, 0),
+    params: v.param ?? [],
+    sweep: v.sweep ?? [],
+    failFast: v['fail-fast'] ?? false,
+    json: v.json ?? false,
+    plugins: v.plugin ?? [],
+    format,
+    fix: v.fix ?? false,
+    help: v.help ?? false,
+    version: v.version ?? false,
+  };
+}
+
+function integerOption(name: string, text: string | undefined, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < min) {
+    throw new UsageError(`${name} expects a whole number ≥ ${min}; got \`${text}\``);
+  }
+  return n;
+}
+
+/** The one study file a command needs. */
+export function studyArg(options: CliOptions): string {
+  const [file, ...extra] = options.positionals;
+  if (file === undefined) {
+    throw new UsageError(`\`alignlab ${options.command}\` needs a study file: alignlab ${options.command} study.yaml`);
+  }
+  if (extra.length > 0) throw new UsageError(`unexpected argument \`${extra[0]}\``);
+  return file;
+}

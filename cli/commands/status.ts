@@ -1,0 +1,43 @@
+/** `alignlab status`: what the last run did and where it stopped. */
+import { resolve } from 'node:path';
+import { formatSummary, formatTable, firstLine } from '../../runtime/format.js';
+import { CacheLayout } from '../../runtime/cache-layout.js';
+import { latestJournal, readJournal } from '../../runtime/journal.js';
+import { statusFromJournal } from '../../runtime/run-status.js';
+import type { CliOptions } from '../args.js';
+import { EXIT } from '../usage.js';
+
+export async function statusCommand(options: CliOptions): Promise<number> {
+  const layout = new CacheLayout(resolve(options.cacheDir));
+  const path = await latestJournal(layout.journalDir());
+  if (path === undefined) {
+    process.stdout.write(`no run recorded in ${layout.root}; start one with \`alignlab run study.yaml\`\n`);
+    return EXIT.ok;
+  }
+  const status = statusFromJournal(await readJournal(path));
+  if (options.json) {
+    process.stdout.write(
+      JSON.stringify({ ...status, instances: Object.fromEntries(status.instances) }) + '\n',
+    );
+    return EXIT.ok;
+  }
+
+  process.stdout.write(`run ${status.runId ?? '?'} of ${status.study ?? '?'}, started ${status.started ?? '?'}\n`);
+  if (status.summary !== undefined) {
+    process.stdout.write(formatSummary(status.summary));
+  } else {
+    // No run-end line: the process was killed, or is still running.
+    process.stdout.write('the run did not finish (killed, or still running); run the study again to resume\n');
+  }
+  const counts = new Map<string, number>();
+  for (const { state } of status.instances.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
+  process.stdout.write(
+    'instances: ' + [...counts].map(([state, n]) => `${n} ${state}`).join(', ') + '\n',
+  );
+  const open = [...status.instances].filter(([, s]) => s.state !== 'cached' && s.state !== 'done');
+  if (open.length > 0) {
+    const rows = open.map(([id, s]) => [id, s.state, firstLine(s.error ?? ''), s.log ?? '']);
+    process.stdout.write(formatTable(['instance', 'state', 'detail', 'log'], rows));
+  }
+  return EXIT.ok;
+}

@@ -1,0 +1,40 @@
+/** Usage errors (exit 2) and the help text. */
+
+/** A mistake on the command line: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+export const EXIT = { ok: 0, stageFailed: 1, usage: 2, interrupted: 130 } as const;
+
+export const HELP = `alignlab — run ML studies written as one YAML file
+
+Usage:
+  alignlab run <study.yaml> [options]     run every stage instance, reusing the cache
+  alignlab plan <study.yaml> [options]    say which instances are cached or will run, and why
+  alignlab check <study.yaml> [options]   report problems in the study, run nothing
+  alignlab dag <study.yaml> [--format mermaid|dot]
+                                          print the instance graph
+  alignlab status [--cache-dir D]         what the last run did and where it stopped
+  alignlab verify [--cache-dir D] [--fix] check every cache entry against its digests
+  alignlab schema                         print the JSON schema of study files
+
+Options for run, plan, check and dag:
+  -p, --param params.x=v    override a parameter (repeatable)
+  -s, --sweep axis=v1,v2    override a sweep axis (repeatable)
+  --seed N                  study seed
+  --plugin module.js        load extra stage kinds (repeatable)
+  --cache-dir D             cache folder (default .alignlab)
+  --backend B               auto|tensorflow|tensorflow-gpu|wasm|cpu (default auto)
+
+Options for run:
+  --jobs N                  instances run at once (default: number of cores)
+  --out D                   report folder (default runs/<study name>)
+  --fail-fast               stop at the first failure
+  --json                    one JSON event per line on stdout
+
+  -h, --help                this text
+  -V, --version             alignlab's version
+
+Exit codes: 0 ok, 1 a stage failed, 2 bad study or usage, 130 interrupted.
+`;

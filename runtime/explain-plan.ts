@@ -1,0 +1,112 @@
+/**
+ * `alignlab plan`: for each instance, whether it is cached or will run, and
+ * why, in words. Reasons compare the new key record with the one the same
+ * instance had in the most recent run that mentioned it.
+ */
+import type { StageKind } from '../stdlib/types.js';
+import type { Plan } from '../lang/plan.js';
+import { canonicalJson } from './canonical.js';
+import { computeKeys, type KeyRecord } from './cache-key.js';
+import { CacheStore } from './cache-store.js';
+import { readJournal } from './journal.js';
+import { readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface PlanRow {
+  instance: string;
+  kind: string;
+  key: string;
+  status: 'cached' | 'will run';
+  /** Why it will run; absent for cached instances. */
+  reason?: string;
+}
+
+/** How many recent journals to search for an instance's previous key. */
+const JOURNALS_SEARCHED = 20;
+
+export async function explainPlan(
+  plan: Plan,
+  registry: ReadonlyMap<string, StageKind>,
+  cacheDir: string,
+  engineFamily: string,
+): Promise<PlanRow[]> {
+  const store = new CacheStore(cacheDir);
+  const keyed = computeKeys(plan, registry, engineFamily);
+  const previous = await previousKeys(store.layout.journalDir());
+  const rows = new Map<string, PlanRow>();
+
+  for (const [id, k] of keyed) {
+    const row: PlanRow = { instance: id, kind: k.kind.kind, key: k.key, status: 'cached' };
+    rows.set(id, row);
+    if ((await store.manifest(k.key)) !== undefined) continue;
+    row.status = 'will run';
+
+    // Inputs first: a rebuilt input explains a new key by itself.
+    const rebuilt = k.instance.deps.find((d) => rows.get(d)?.status === 'will run');
+    if (rebuilt !== undefined) {
+      row.reason = `input \`${rebuilt}\` will be rebuilt`;
+      continue;
+    }
+    const before = previous.get(id);
+    if (before === undefined) {
+      row.reason = 'never run';
+    } else if (before === k.key) {
+      row.reason = 'the last run did not finish it';
+    } else {
+      const old = await store.manifest(before as never);
+      row.reason =
+        old === undefined ? 'its inputs or settings changed' : describeChange(old.record, k.record);
+    }
+  }
+  return [...rows.values()];
+}
+
+/** Which fields of the key record differ, in words. */
+export function describeChange(old: KeyRecord, now: KeyRecord): string {
+  const changes: string[] = [];
+  if (old.format !== now.format) changes.push('the cache format changed');
+  if (old.version !== now.version) {
+    changes.push(`stage version changed (${old.version} → ${now.version})`);
+  }
+  const params = changedParams(old.params, now.params);
+  if (params.length > 0) changes.push(`parameters changed: ${params.join(', ')}`);
+  if (old.seed !== now.seed) changes.push(`seed changed (${old.seed} → ${now.seed})`);
+  if (old.engine !== now.engine) {
+    changes.push(`engine changed (${old.engine ?? 'none'} → ${now.engine ?? 'none'})`);
+  }
+  return changes.length > 0 ? changes.join('; ') : 'its inputs or settings changed';
+}
+
+function changedParams(old: unknown, now: unknown): string[] {
+  const a = (old ?? {}) as Record<string, unknown>;
+  const b = (now ?? {}) as Record<string, unknown>;
+  const names = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...names]
+    .filter((n) => canonicalJson(a[n]) !== canonicalJson(b[n]))
+    .map((n) => (hasRef(b[n]) ? `${n} (its input changed)` : n))
+    .sort();
+}
+
+function hasRef(value: unknown): boolean {
+  const text = JSON.stringify(value ?? null);
+  return text.includes('"$ref"') || text.includes('"$gather"');
+}
+
+/** Most recent key of each instance id, from the newest journals. */
+async function previousKeys(dir: string): Promise<Map<string, string>> {
+  const keys = new Map<string, string>();
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl')).sort().reverse();
+  } catch {
+    return keys;
+  }
+  for (const name of names.slice(0, JOURNALS_SEARCHED)) {
+    for (const line of await readJournal(join(dir, name))) {
+      if ((line.type === 'instance-cached' || line.type === 'instance-queued') && !keys.has(line.instance)) {
+        keys.set(line.instance, line.key);
+      }
+    }
+  }
+  return keys;
+}

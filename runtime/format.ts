@@ -1,0 +1,49 @@
+/**
+ * Words for people: durations, the summary and its failure table. Shared by
+ * the plain and TTY loggers and by `alignlab status`.
+ */
+import type { RunSummary } from './events.js';
+
+export function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  const s = ms / 1000;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  const m = Math.floor(s / 60);
+  if (m < 60) return `${m}m${String(Math.round(s % 60)).padStart(2, '0')}s`;
+  return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
+}
+
+export function formatSummary(summary: RunSummary): string {
+  const parts = [
+    `${summary.executed} executed`,
+    `${summary.cached} cached`,
+    `${summary.failed} failed`,
+  ];
+  if (summary.skipped > 0) parts.push(`${summary.skipped} not run`);
+  const head =
+    `${summary.instances} instances: ${parts.join(', ')} ` +
+    `(${formatDuration(summary.wallMs)})` +
+    (summary.interrupted ? ' — interrupted; run the same command again to resume' : '');
+  if (summary.failures.length === 0) return head + '\n';
+  const rows = summary.failures.map((f) => [f.instance, firstLine(f.error), f.log ?? '-']);
+  return `${head}\n\nFailures:\n${formatTable(['instance', 'error', 'log'], rows)}`;
+}
+
+export function formatTable(header: string[], rows: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: string[]) =>
+    '  ' + cells.map((c, i) => (i === cells.length - 1 ? c : c.padEnd(widths[i]!))).join('  ');
+  return [line(header), ...rows.map(line)].join('\n') + '\n';
+}
+
+export function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+export function formatValues(values: Record<string, number> | undefined): string {
+  if (values === undefined) return '';
+  return Object.entries(values)
+    .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toPrecision(4)}`)
+    .join(' ');
+}

@@ -1,0 +1,61 @@
+/**
+ * The run journal: every state change of a run as one JSON line in
+ * `<cache-dir>/journal/<run-id>.jsonl`. Re-running a study does not need it
+ * (published entries are found by key); `alignlab status` reads it to say
+ * what the last run did and where it stopped.
+ */
+import { appendFileSync, mkdirSync } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import type { Logger, RunEvent } from './events.js';
+
+export type JournalLine = RunEvent & { time: string };
+
+/** A logger that appends state changes (not progress ticks) to the journal. */
+export class JournalLogger implements Logger {
+  constructor(private readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true });
+  }
+
+  log(event: RunEvent): void {
+    if (event.type === 'instance-progress' || event.type === 'report') return;
+    const line: JournalLine = { time: new Date().toISOString(), ...event };
+    // Synchronous append: the line is on disk before the next state change,
+    // which is what makes the journal trustworthy after kill -9.
+    appendFileSync(this.path, JSON.stringify(line) + '\n');
+  }
+
+  close(): void {}
+}
+
+/** Run ids sort by start time: ISO time, then pid. */
+export function newRunId(now = new Date()): string {
+  return `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}`;
+}
+
+/** Path of the most recent journal, if any run has been recorded. */
+export async function latestJournal(dir: string): Promise<string | undefined> {
+  let names: string[];
+  try {
+    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl'));
+  } catch {
+    return undefined;
+  }
+  names.sort();
+  const last = names.at(-1);
+  return last === undefined ? undefined : join(dir, last);
+}
+
+/** Lines of a journal; a torn last line (killed mid-write) is skipped. */
+export async function readJournal(path: string): Promise<JournalLine[]> {
+  const lines: JournalLine[] = [];
+  for (const text of (await readFile(path, 'utf8')).split('\n')) {
+    if (text.trim() === '') continue;
+    try {
+      lines.push(JSON.parse(text) as JournalLine);
+    } catch {
+      // Only the last line can be torn; nothing after it to lose.
+    }
+  }
+  return lines;
+}

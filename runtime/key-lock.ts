@@ -1,0 +1,122 @@
+/**
+ * One lock file per cache key (`locks/<key>.lock`), so that two alignlab
+ * processes sharing a cache never compute the same instance at once. The
+ * holder refreshes the file's mtime as a heartbeat; a lock whose holder is
+ * dead, or whose heartbeat is old, is stale and may be taken over.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { isProcessAlive } from './process-alive.js';
+
+export interface LockOwner {
+  pid: number;
+  host: string;
+  runId: string;
+  created: string;
+}
+
+export interface LockHandle {
+  release(): Promise<void>;
+}
+
+export type LockAttempt =
+  | { acquired: true; handle: LockHandle; tookOverFrom?: LockOwner }
+  | { acquired: false; holder: LockOwner | undefined };
+
+export interface LockTiming {
+  /** How often a holder refreshes its heartbeat. */
+  heartbeatMs: number;
+  /** A heartbeat older than this marks the lock stale. */
+  staleMs: number;
+}
+
+export const DEFAULT_LOCK_TIMING: LockTiming = { heartbeatMs: 5_000, staleMs: 30_000 };
+
+export class KeyLocks {
+  constructor(
+    private readonly dir: string,
+    private readonly runId: string,
+    private readonly timing: LockTiming = DEFAULT_LOCK_TIMING,
+  ) {}
+
+  path(key: string): string {
+    return `${this.dir}/${key}.lock`;
+  }
+
+  async tryAcquire(key: string): Promise<LockAttempt> {
+    await mkdir(this.dir, { recursive: true });
+    const path = this.path(key);
+    if (await this.create(path)) return { acquired: true, handle: this.hold(path) };
+
+    const holder = await readOwner(path);
+    if (!(await this.isStale(path, holder))) return { acquired: false, holder };
+
+    // Move the stale lock away under a unique name: only one taker's rename
+    // of it can succeed, so two takers do not both remove a fresh lock.
+    const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+    try {
+      await rename(path, aside);
+    } catch {
+      return { acquired: false, holder };
+    }
+    await rm(aside, { force: true });
+    if (await this.create(path)) {
+      return { acquired: true, handle: this.hold(path), tookOverFrom: holder };
+    }
+    return { acquired: false, holder: await readOwner(path) };
+  }
+
+  private async create(path: string): Promise<boolean> {
+    const owner: LockOwner = {
+      pid: process.pid,
+      host: hostname(),
+      runId: this.runId,
+      created: new Date().toISOString(),
+    };
+    try {
+      await writeFile(path, JSON.stringify(owner) + '\n', { flag: 'wx' });
+      return true;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw error;
+    }
+  }
+
+  private async isStale(path: string, holder: LockOwner | undefined): Promise<boolean> {
+    // A holder on this machine whose process is gone cannot come back.
+    if (holder !== undefined && holder.host === hostname() && !isProcessAlive(holder.pid)) {
+      return true;
+    }
+    const info = await stat(path).catch(() => undefined);
+    if (info === undefined) return true;
+    return Date.now() - info.mtimeMs > this.timing.staleMs;
+  }
+
+  private hold(path: string): LockHandle {
+    const beat = setInterval(() => {
+      const now = new Date();
+      utimes(path, now, now).catch(() => {});
+    }, this.timing.heartbeatMs);
+    beat.unref();
+    return {
+      release: async () => {
+        clearInterval(beat);
+        await rm(path, { force: true });
+      },
+    };
+  }
+}
+
+export async function readOwner(path: string): Promise<LockOwner | undefined> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8')) as LockOwner;
+  } catch {
+    return undefined;
+  }
+}
+
+export function describeOwner(owner: LockOwner | undefined): string {
+  if (owner === undefined) return 'an unknown process';
+  return `pid ${owner.pid} on ${owner.host} (run ${owner.runId})`;
+}

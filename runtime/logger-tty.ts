@@ -1,0 +1,144 @@
+/**
+ * Live progress for a terminal: finished instances scroll by as lines, and a
+ * block at the bottom of stderr shows what is running, its phase, step and
+ * latest values, and an estimate of the time left.
+ */
+import type { Logger, RunEvent } from './events.js';
+import { describeEvent, type Streams, writeReport } from './logger-plain.js';
+import { formatDuration, formatSummary, formatValues } from './format.js';
+
+interface Running {
+  started: number;
+  step?: number;
+  total?: number;
+  phase?: string;
+  values?: Record<string, number>;
+}
+
+export class TtyLogger implements Logger {
+  private readonly running = new Map<string, Running>();
+  private queued = 0;
+  private finished = 0;
+  private total = 0;
+  private jobs = 1;
+  private readonly durations: number[] = [];
+  private drawnLines = 0;
+  private readonly timer: NodeJS.Timeout;
+  private dirty = false;
+
+  constructor(private readonly streams: Streams) {
+    this.timer = setInterval(() => this.dirty && this.redraw(), 100);
+    this.timer.unref();
+  }
+
+  log(event: RunEvent): void {
+    this.track(event);
+    if (event.type === 'report') {
+      this.print(() => writeReport(this.streams.out, event));
+    } else if (event.type === 'run-end') {
+      this.print(() => this.streams.out.write(formatSummary(event.summary)));
+    } else if (event.type !== 'instance-cached' && event.type !== 'instance-progress') {
+      const line = describeEvent(event);
+      if (line !== undefined) this.print(() => this.streams.err.write(line + '\n'));
+    }
+    this.dirty = true;
+  }
+
+  close(): void {
+    clearInterval(this.timer);
+    this.clear();
+  }
+
+  private track(event: RunEvent): void {
+    switch (event.type) {
+      case 'run-start':
+        this.total = event.instances;
+        this.jobs = event.jobs;
+        break;
+      case 'instance-cached':
+        this.finished += 1;
+        break;
+      case 'instance-queued':
+        this.queued += 1;
+        break;
+      case 'instance-start':
+        this.queued = Math.max(0, this.queued - 1);
+        this.running.set(event.instance, { started: Date.now() });
+        break;
+      case 'instance-progress': {
+        const r = this.running.get(event.instance);
+        if (r !== undefined) Object.assign(r, event);
+        break;
+      }
+      case 'instance-done':
+        this.durations.push(event.wallMs);
+        this.end(event.instance);
+        break;
+      case 'instance-failed':
+        this.end(event.instance);
+        break;
+      case 'instance-skipped':
+        if (!this.running.has(event.instance)) this.queued = Math.max(0, this.queued - 1);
+        this.end(event.instance);
+        break;
+      default:
+        break;
+    }
+  }
+
+  private end(id: string): void {
+    this.running.delete(id);
+    this.finished += 1;
+  }
+
+  /** Write permanent output above the live block. */
+  private print(write: () => void): void {
+    this.clear();
+    write();
+    this.dirty = true;
+  }
+
+  private clear(): void {
+    if (this.drawnLines > 0) this.streams.err.write(`\x1b[${this.drawnLines}A\x1b[0J`);
+    this.drawnLines = 0;
+  }
+
+  private redraw(): void {
+    this.clear();
+    this.dirty = false;
+    if (this.total === 0) return;
+    const lines = [
+      `${this.finished}/${this.total} done · ${this.running.size} running · ` +
+        `${this.queued} queued${this.eta()}`,
+    ];
+    const width = (this.streams.err as NodeJS.WriteStream).columns ?? 100;
+    for (const [id, r] of this.running) {
+      const step = r.total ? ` ${r.step}/${r.total}` : '';
+      const elapsed = formatDuration(Date.now() - r.started);
+      const line = `  ${id}  ${r.phase ?? ''}${step}  ${formatValues(r.values)}  ${elapsed}`;
+      lines.push(line.slice(0, width - 1));
+    }
+    this.streams.err.write(lines.join('\n') + '\n');
+    this.drawnLines = lines.length;
+  }
+
+  private eta(): string {
+    const now = Date.now();
+    const mean =
+      this.durations.length > 0
+        ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length
+        : undefined;
+    let left = 0;
+    for (const r of this.running.values()) {
+      const elapsed = now - r.started;
+      if (r.step && r.total) left += (elapsed * (r.total - r.step)) / r.step;
+      else if (mean !== undefined) left += Math.max(0, mean - elapsed);
+      else return '';
+    }
+    if (this.queued > 0) {
+      if (mean === undefined) return '';
+      left += this.queued * mean;
+    }
+    return ` · ETA ${formatDuration(left / Math.max(1, Math.min(this.jobs, this.running.size + this.queued)))}`;
+  }
+}

@@ -1,0 +1,309 @@
+/**
+ * The scheduler: runs a keyed plan. An instance starts when its inputs are
+ * done; p-queue bounds how many run at once. A failure fails the instance
+ * and its dependants only, unless fail-fast is on. Where instances run is
+ * the executor's business.
+ */
+import PQueue from 'p-queue';
+import type { KeyedInstance } from './cache-key.js';
+import type { CacheStore } from './cache-store.js';
+import type { Logger } from './events.js';
+import type { Executor, RunningInstance } from './executor.js';
+import { describeOwner, type KeyLocks, type LockHandle } from './key-lock.js';
+import type { Manifest } from './manifest.js';
+import { artifactInputs, resolveParams } from './resolve-params.js';
+
+export type InstanceResult =
+  | { state: 'cached' | 'done'; manifest: Manifest }
+  | { state: 'failed'; error: string; log?: string }
+  /** Not run: an input failed, or the run was stopped before it started. */
+  | { state: 'skipped'; reason: string }
+  /** Started, then stopped on request; its checkpoint is kept. */
+  | { state: 'aborted'; error: string; log?: string };
+
+export interface SchedulerOptions {
+  jobs: number;
+  failFast: boolean;
+  executor: Executor;
+  store: CacheStore;
+  locks: KeyLocks;
+  logger: Logger;
+  runId: string;
+  plugins: string[];
+  backend: string;
+  /** How often to look again at a key another process holds. */
+  lockPollMs?: number;
+}
+
+type LockOrEntry = { handle: LockHandle } | { manifest: Manifest } | { stopped: true };
+
+export class Scheduler {
+  private readonly results = new Map<string, Promise<InstanceResult>>();
+  private readonly verified = new Map<string, Promise<Manifest | undefined>>();
+  /** Entries written or verified during this run: no need to digest again. */
+  private readonly trusted = new Set<string>();
+  private readonly running = new Set<RunningInstance>();
+  private readonly found = new Map<string, Manifest>();
+  private readonly queue: PQueue;
+  private stopping = false;
+
+  constructor(
+    private readonly keyed: ReadonlyMap<string, KeyedInstance>,
+    private readonly options: SchedulerOptions,
+  ) {
+    this.queue = new PQueue({ concurrency: Math.max(1, options.jobs) });
+  }
+
+  /** Run every instance; resolves with each instance's final result. */
+  async run(): Promise<Map<string, InstanceResult>> {
+    // Planning looks only at manifests; digests are checked on load.
+    for (const k of this.keyed.values()) {
+      const manifest = await this.options.store.manifest(k.key);
+      if (manifest !== undefined) this.found.set(k.instance.id, manifest);
+      this.options.logger.log({
+        type: manifest === undefined ? 'instance-queued' : 'instance-cached',
+        instance: k.instance.id,
+        key: k.key,
+      });
+    }
+
+    const ids = [...this.keyed.keys()];
+    await Promise.all(ids.map((id) => this.settle(id)));
+    // A corrupt input may have replaced a result while others waited.
+    const final = new Map<string, InstanceResult>();
+    for (const id of ids) final.set(id, await this.results.get(id)!);
+    return final;
+  }
+
+  /** Stop starting work and ask running stages to checkpoint and stop. */
+  stop(): void {
+    this.stopping = true;
+    for (const r of this.running) r.abort();
+  }
+
+  /** Kill running workers at once (second Ctrl-C). */
+  kill(): void {
+    this.stopping = true;
+    for (const r of this.running) r.kill();
+  }
+
+  private settle(id: string): Promise<InstanceResult> {
+    let result = this.results.get(id);
+    if (result === undefined) {
+      result = this.compute(this.keyed.get(id)!);
+      this.results.set(id, result);
+    }
+    return result;
+  }
+
+  private async compute(k: KeyedInstance): Promise<InstanceResult> {
+    const id = k.instance.id;
+    const cached = this.found.get(id);
+    if (cached !== undefined) {
+      // Published outputs are copied for people: check them like an input.
+      if (k.kind.publish === undefined || (await this.checkEntry(k, cached))) {
+        return { state: 'cached', manifest: cached };
+      }
+    }
+
+    const inputs = await this.loadInputs(k);
+    if ('missing' in inputs) return this.skip(id, inputs.missing);
+    return this.enqueue(k, inputs.manifests);
+  }
+
+  private skip(id: string, reason: string): InstanceResult {
+    this.options.logger.log({ type: 'instance-skipped', instance: id, reason });
+    return { state: 'skipped', reason };
+  }
+
+  /** Manifests of every input; artifact inputs verified against digests. */
+  private async loadInputs(
+    k: KeyedInstance,
+  ): Promise<{ manifests: Map<string, Manifest> } | { missing: string }> {
+    const artifacts = artifactInputs(k.instance.params, (ref) => {
+      const producer = this.keyed.get(ref.instance);
+      return producer?.kind.outputs[ref.output]?.type === 'artifact';
+    });
+    const manifests = new Map<string, Manifest>();
+    for (const dep of k.instance.deps) {
+      const manifest = artifacts.has(dep)
+        ? await this.loadVerified(dep)
+        : await this.settle(dep).then((r) => ('manifest' in r ? r.manifest : undefined));
+      if (manifest === undefined) {
+        const state = await this.settle(dep).then((r) => r.state);
+        const why = state === 'failed' ? 'failed' : 'did not finish';
+        return { missing: `input \`${dep}\` ${why}` };
+      }
+      manifests.set(dep, manifest);
+    }
+    return { manifests };
+  }
+
+  /** An input's manifest once its files match their digests, rebuilt if not. */
+  private loadVerified(id: string): Promise<Manifest | undefined> {
+    let loaded = this.verified.get(id);
+    if (loaded === undefined) {
+      loaded = (async () => {
+        const result = await this.settle(id);
+        if (result.state !== 'cached' && result.state !== 'done') return undefined;
+        const k = this.keyed.get(id)!;
+        if (await this.checkEntry(k, result.manifest)) return result.manifest;
+
+        // The entry was moved aside: compute it again, in this run.
+        const inputs = await this.loadInputs(k);
+        const again =
+          'missing' in inputs ? this.skip(id, inputs.missing) : await this.enqueue(k, inputs.manifests);
+        this.results.set(id, Promise.resolve(again));
+        return 'manifest' in again ? again.manifest : undefined;
+      })();
+      this.verified.set(id, loaded);
+    }
+    return loaded;
+  }
+
+  /** True when the entry is sound; a corrupt one is reported and moved aside. */
+  private async checkEntry(k: KeyedInstance, manifest: Manifest): Promise<boolean> {
+    if (this.trusted.has(manifest.key)) return true;
+    const check = await this.options.store.verify(manifest);
+    if (check.ok) {
+      this.trusted.add(manifest.key);
+      return true;
+    }
+    const movedTo = await this.options.store.quarantine(manifest.key);
+    this.options.logger.log({
+      type: 'entry-corrupt',
+      instance: k.instance.id,
+      key: k.key,
+      problem: check.problem,
+      movedTo,
+    });
+    return false;
+  }
+
+  private async enqueue(
+    k: KeyedInstance,
+    inputs: Map<string, Manifest>,
+  ): Promise<InstanceResult> {
+    const result = await this.queue.add(() => this.execute(k, inputs));
+    return result ?? this.skip(k.instance.id, 'the run stopped before it started');
+  }
+
+  private async execute(
+    k: KeyedInstance,
+    inputs: Map<string, Manifest>,
+  ): Promise<InstanceResult> {
+    const id = k.instance.id;
+    if (this.stopping) return this.skip(id, 'the run stopped before it started');
+
+    const lock = await this.lockOrEntry(k);
+    if ('stopped' in lock) return this.skip(id, 'the run stopped before it started');
+    if ('manifest' in lock) {
+      // Another alignlab process published it while we waited.
+      this.trusted.add(lock.manifest.key);
+      return { state: 'cached', manifest: lock.manifest };
+    }
+    try {
+      return await this.executeLocked(k, inputs);
+    } finally {
+      await lock.handle.release();
+    }
+  }
+
+  private async executeLocked(
+    k: KeyedInstance,
+    inputs: Map<string, Manifest>,
+  ): Promise<InstanceResult> {
+    const { store, logger } = this.options;
+    const id = k.instance.id;
+    const log = store.layout.log(this.options.runId, id);
+
+    let params: Record<string, unknown>;
+    try {
+      params = resolveParams(k.instance.params, inputs, store.layout, id);
+    } catch (error) {
+      return this.fail(k, (error as Error).message, undefined);
+    }
+
+    logger.log({ type: 'instance-start', instance: id, key: k.key, log });
+    const running = this.options.executor.start(
+      {
+        instanceId: id,
+        kind: k.kind.kind,
+        key: k.key,
+        record: k.record,
+        params,
+        seed: k.instance.seed,
+        backend: this.options.backend,
+        cacheDir: store.layout.root,
+        plugins: this.options.plugins,
+      },
+      {
+        logFile: log,
+        onProgress: (event) => logger.log({ type: 'instance-progress', instance: id, ...event }),
+      },
+    );
+    this.running.add(running);
+    if (this.stopping) running.abort();
+    const outcome = await running.done;
+    this.running.delete(running);
+
+    if (outcome.ok) {
+      this.trusted.add(outcome.manifest.key);
+      logger.log({
+        type: 'instance-done',
+        instance: id,
+        key: k.key,
+        wallMs: outcome.manifest.wallMs,
+      });
+      return { state: 'done', manifest: outcome.manifest };
+    }
+    if (outcome.reason === 'aborted' || this.stopping) {
+      logger.log({ type: 'instance-skipped', instance: id, reason: `stopped: ${outcome.message}` });
+      return { state: 'aborted', error: outcome.message, log };
+    }
+    return this.fail(k, outcome.message, log);
+  }
+
+  private fail(k: KeyedInstance, error: string, log: string | undefined): InstanceResult {
+    this.options.logger.log({ type: 'instance-failed', instance: k.instance.id, key: k.key, error, log });
+    if (this.options.failFast) this.stop();
+    return { state: 'failed', error, log };
+  }
+
+  /** Take the key's lock, waiting while another live process holds it. */
+  private async lockOrEntry(k: KeyedInstance): Promise<LockOrEntry> {
+    const { locks, store, logger } = this.options;
+    let waited = false;
+    for (;;) {
+      const attempt = await locks.tryAcquire(k.key);
+      if (attempt.acquired) {
+        if (attempt.tookOverFrom !== undefined) {
+          logger.log({
+            type: 'lock-takeover',
+            instance: k.instance.id,
+            key: k.key,
+            holder: describeOwner(attempt.tookOverFrom),
+          });
+        }
+        // Re-check under the lock: the previous holder may have published.
+        const manifest = await store.manifest(k.key);
+        if (manifest === undefined) return { handle: attempt.handle };
+        await attempt.handle.release();
+        return { manifest };
+      }
+      if (!waited) {
+        logger.log({
+          type: 'lock-wait',
+          instance: k.instance.id,
+          key: k.key,
+          holder: describeOwner(attempt.holder),
+        });
+        waited = true;
+      }
+      await new Promise((r) => setTimeout(r, this.options.lockPollMs ?? 500));
+      if (this.stopping) return { stopped: true };
+      const manifest = await store.manifest(k.key);
+      if (manifest !== undefined) return { manifest };
+    }
+  }
+}

@@ -1,0 +1,126 @@
+/**
+ * Worker process: runs one stage instance and publishes its cache entry.
+ * Started by the local executor (`node dist/runtime/worker.js`) with an IPC
+ * channel; it never prints to the terminal, only sends messages.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Json, StageContext } from '../stdlib/types.js';
+import { CacheStore } from './cache-store.js';
+import type { CacheKey } from './cache-key.js';
+import type { FromWorker, ToWorker, WorkerTask } from './worker-protocol.js';
+import { loadRegistry } from './load-registry.js';
+import { checkOutputs, collectJsonOutputs } from './stage-outputs.js';
+
+const abort = new AbortController();
+
+/** Send a message to the main process; a vanished parent is ignored. */
+function send(message: FromWorker): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.connected || process.send === undefined) return resolve();
+    process.send(message, undefined, {}, () => resolve());
+  });
+}
+
+/** The first message from the main process; it carries the task. */
+function firstMessage(): Promise<ToWorker> {
+  return new Promise((resolve) => process.once('message', (m) => resolve(m as ToWorker)));
+}
+
+async function main(): Promise<void> {
+  // Ctrl-C reaches the whole process group; the main process decides what
+  // stops, and tells us with an `abort` message.
+  process.on('SIGINT', () => undefined);
+
+  // The parent died (kill -9): stop, keeping the checkpoint, and go.
+  process.on('disconnect', () => {
+    abort.abort(new Error('the alignlab process that started this worker is gone'));
+    setTimeout(() => process.exit(3), 10_000).unref();
+  });
+
+  const first = await firstMessage();
+  if (first.type !== 'start') return;
+  listenForAbort();
+  try {
+    await runTask(first.task);
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    await send({
+      type: 'error',
+      message: err.message,
+      stack: err.stack,
+      aborted: abort.signal.aborted,
+    });
+  }
+  process.disconnect?.();
+}
+
+function listenForAbort(): void {
+  process.on('message', (message: unknown) => {
+    if ((message as ToWorker)?.type === 'abort') {
+      abort.abort(new Error('stopped by the user (Ctrl-C)'));
+    }
+  });
+}
+
+async function runTask(task: WorkerTask): Promise<void> {
+  const registry = await loadRegistry(task.plugins);
+  const kind = registry.get(task.kind);
+  if (kind === undefined) {
+    throw new Error(
+      `unknown stage kind \`${task.kind}\` in the worker; pass the module ` +
+        'that registers it with --plugin',
+    );
+  }
+  if (kind.usesEngine) {
+    const { startEngine } = await import('../stdlib/engine.js');
+    await startEngine(task.backend as Parameters<typeof startEngine>[0]);
+  }
+
+  const store = new CacheStore(task.cacheDir);
+  const staging = await store.createStaging(task.key as CacheKey);
+  const checkpointDir = store.layout.checkpoint(task.key);
+  await mkdir(checkpointDir, { recursive: true });
+
+  const ctx: StageContext = {
+    outDir: join(staging, 'out'),
+    checkpointDir,
+    seed: task.seed,
+    backend: task.backend,
+    instanceId: task.instanceId,
+    progress: (event) => void send({ type: 'progress', event }),
+    log: (message) => void send({ type: 'log', message: String(message) }),
+    signal: abort.signal,
+  };
+
+  const started = Date.now();
+  let returned: Record<string, Json>;
+  try {
+    returned = (await kind.run(ctx, task.params)) ?? {};
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
+  const wallMs = Date.now() - started;
+
+  const problem = await checkOutputs(kind, staging, returned);
+  if (problem !== undefined) {
+    await rm(staging, { recursive: true, force: true });
+    throw new Error(problem);
+  }
+  const { manifest } = await store.publish(staging, {
+    key: task.key as CacheKey,
+    record: task.record,
+    outputs: collectJsonOutputs(kind, returned),
+    producedBy: task.instanceId,
+    wallMs,
+    backend: task.backend,
+    created: new Date().toISOString(),
+  });
+
+  // Checkpoints only serve an unfinished instance.
+  await rm(checkpointDir, { recursive: true, force: true });
+  await send({ type: 'result', manifest, outputs: returned });
+}
+
+await main();
