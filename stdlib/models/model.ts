@@ -12,6 +12,8 @@ export interface ModelSpec {
   /** Input height, width, channels. */
   input: [number, number, number];
   classes: number;
+  /** Channel widths of the architecture's layers; each model has a default. */
+  widths?: number[];
 }
 
 export interface Model {
