@@ -112,7 +112,7 @@ test('published reports are copied and verified, and their text is reported', as
   const [report] = eventsOf(first.events, 'report');
   t.is(report!.folder, join(dir, 'out', 'rep'));
   t.regex(report!.text!, /^REPORT \{"id":"a","value":7/);
-  t.is(readFileSync(join(dir, 'out', 'rep', 'report.txt'), 'utf8'), report!.text);
+  t.is(readFileSync(join(dir, 'out', 'rep', 'report.txt'), 'utf8'), report!.text!);
 
   // A tampered report entry is not published; it is computed again.
   const store = new CacheStore(join(dir, 'cache'));
