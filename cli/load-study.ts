@@ -49,7 +49,7 @@ export async function loadStudy(file: string, options: CliOptions): Promise<Load
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || check.plan === undefined) {
     process.stderr.write(
-      `${file}: ${errors} error${errors === 1 ? '' : 's'}; nothing was run\n`,
+      `${file}: ${errors} error${errors === 1 ? '' : 's'}; fix and try again\n`,
     );
     throw new StudyRejected();
   }

@@ -1,0 +1,103 @@
+import test from 'ava';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chainStudy, studyDir, withPlugin, alignlab } from './fixtures/runtime/cli.js';
+import { executions } from './fixtures/runtime/helpers.js';
+import type { RunEvent } from '../runtime/events.js';
+
+test('run, re-run from cache, reorder, then change a parameter', async (t) => {
+  const { dir, study } = studyDir('');
+  writeFileSync(study, chainStudy(dir));
+  const counter = join(dir, 'count');
+
+  const first = await withPlugin(dir, 'run', study);
+  t.is(first.exitCode, 0, first.stderr);
+  t.regex(first.stdout, /REPORT \{"id":"b"/);
+  t.regex(first.stdout, /3 instances: 3 executed, 0 cached, 0 failed/);
+  t.regex(readFileSync(join(dir, 'runs', 'chain', 'rep', 'report.txt'), 'utf8'), /^REPORT/);
+
+  const started = Date.now();
+  const second = await withPlugin(dir, 'run', study);
+  t.true(Date.now() - started < 5000);
+  t.regex(second.stdout, /3 instances: 0 executed, 3 cached, 0 failed/);
+
+  // Key order and comments are not part of any cache key.
+  const reordered = chainStudy(dir)
+    .replace('name: chain\nseed: 1\n', '# a comment\nseed: 1 # seed\nname: chain\n')
+    .replace(/ {4}kind: test\/work\n {4}with:\n {6}value: (.*)\n {6}counter: (.*)\n/, '    with:\n      counter: $2\n      value: $1\n    kind: test/work\n');
+  t.not(reordered, chainStudy(dir));
+  writeFileSync(study, reordered);
+  const third = await withPlugin(dir, 'run', study);
+  t.regex(third.stdout, /0 executed, 3 cached/);
+  t.deepEqual(executions(counter), { a: 1, b: 1 });
+
+  const plan = await withPlugin(dir, 'plan', study, '-p', 'params.v=4');
+  t.is(plan.exitCode, 0);
+  t.regex(plan.stdout, /will run +a +test\/work +parameters changed: value/);
+  t.regex(plan.stdout, /will run +b +test\/work +input `a` will be rebuilt/);
+
+  const changed = await withPlugin(dir, 'run', study, '-p', 'params.v=4');
+  t.regex(changed.stdout, /3 executed, 0 cached/);
+  t.deepEqual(executions(counter), { a: 2, b: 2 });
+
+  const status = await alignlab(dir, 'status');
+  t.regex(status.stdout, /run .* of chain/);
+  t.regex(status.stdout, /3 instances: 3 executed/);
+});
+
+test('a failing stage does not stop an independent one; exit 1 and a failure table', async (t) => {
+  const { dir, study } = studyDir(`name: fails
+stages:
+  bad:
+    kind: test/work
+    with:
+      fail: "boom: the data folder is empty"
+  after:
+    kind: test/work
+    with:
+      input: \${{ stages.bad.value }}
+  fine:
+    kind: test/work
+    with:
+      value: 1
+      sleepMs: 300
+`);
+  const r = await withPlugin(dir, 'run', study);
+  t.is(r.exitCode, 1);
+  t.regex(r.stdout, /3 instances: 1 executed, 0 cached, 1 failed, 1 not run/);
+  t.regex(r.stdout, /Failures:\n {2}instance +error +log\n {2}bad +boom: the data folder is empty +\S+bad\.log/);
+  t.regex(r.stderr, /not run +after: input `bad` failed/);
+  const log = /(\S+bad\.log)/.exec(r.stdout)![1]!;
+  t.regex(readFileSync(log, 'utf8'), /boom: the data folder is empty/);
+});
+
+test('--json prints one parseable event per line', async (t) => {
+  const { dir, study } = studyDir('');
+  writeFileSync(study, chainStudy(dir));
+  const r = await withPlugin(dir, 'run', study, '--json', '--jobs', '1');
+  t.is(r.exitCode, 0);
+  const events = r.stdout.split('\n').map((line) => JSON.parse(line) as RunEvent);
+  t.is(events[0]!.type, 'run-start');
+  t.like(events.at(-1), { type: 'run-end', summary: { executed: 3, failed: 0 } });
+  t.true(events.some((e) => e.type === 'report'));
+});
+
+test('verify finds a tampered entry, and the next run recomputes it', async (t) => {
+  const { dir, study } = studyDir('');
+  writeFileSync(study, chainStudy(dir));
+  const first = await withPlugin(dir, 'run', study, '--json');
+  const done = first.stdout.split('\n').map((l) => JSON.parse(l) as RunEvent);
+  const a = done.find((e) => e.type === 'instance-done' && e.instance === 'a') as { key: string };
+  writeFileSync(join(dir, '.alignlab', 'cache', a.key, 'out', 'files', 'value.txt'), 'x');
+
+  const verify = await alignlab(dir, 'verify');
+  t.is(verify.exitCode, 1);
+  t.regex(verify.stdout, new RegExp(`corrupt  ${a.key}: file out/files/value.txt does not match its digest`));
+  t.regex(verify.stdout, /3 entries checked, 1 corrupt/);
+
+  const fixed = await alignlab(dir, 'verify', '--fix');
+  t.regex(fixed.stdout, /moved to .*corrupt/);
+  const rerun = await withPlugin(dir, 'run', study);
+  t.regex(rerun.stdout, /1 executed, 2 cached/);
+  t.is((await alignlab(dir, 'verify')).exitCode, 0);
+});
