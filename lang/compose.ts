@@ -63,12 +63,12 @@ function importList(node: YNode, rep: Reporter): YScalar[] {
   });
 }
 
-/** `over` wins; maps merge key by key, anything else replaces whole. */
+/** `over` wins; maps merge key by key (keys keep their first place), anything else replaces whole. */
 export function mergeNodes(base: YNode, over: YNode): YNode {
   if (base.kind !== 'map' || over.kind !== 'map') return over;
   const entries = base.entries.map((b) => {
     const o = over.entries.find((e) => e.key === b.key);
-    return o ? { ...o, value: mergeNodes(b.value, o.value) } : b;
+    return o ? { ...b, value: mergeNodes(b.value, o.value) } : b;
   });
   for (const o of over.entries) {
     if (!base.entries.some((b) => b.key === o.key)) entries.push(o);
