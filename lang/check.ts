@@ -57,7 +57,7 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
 
   const hashOf = (v: Json) => createHash('sha256').update(canonicalJson(v)).digest('hex');
   if (!root || root.kind !== 'map') {
-    if (sources.get(file)) {
+    if (sources.get(file) && rep.errorCount === 0) {
       const at = root ?? { file, start: 0, end: 1 };
       rep.error({ code: 'BAD_STUDY', message: root ? 'a study must be a map of keys such as `stages:`' : 'the study file is empty', file: at.file, offset: at.start, length: span(at), hint: 'start with `stages:` and one stage' });
     }

@@ -59,12 +59,21 @@ export function loadYaml(file: string, text: string, rep: Reporter): YNode | und
   }
   if (!doc.contents) return undefined;
   const conv = new Converter(file, text, doc, rep);
-  return conv.node(doc.contents as YamlNode, []);
+  try {
+    return conv.node(doc.contents as YamlNode, []);
+  } catch (err) {
+    if (err === TOO_LARGE) return undefined;
+    throw err;
+  }
 }
+
+/** Thrown inside the converter to stop reading a document that expands too much. */
+const TOO_LARGE = Symbol('too large');
 
 class Converter {
   private count = 0;
-  private exhausted = false;
+  /** Offset of the outermost alias being expanded, where a blow-up is reported. */
+  private aliasAt: number | undefined;
 
   constructor(
     readonly file: string,
@@ -76,18 +85,16 @@ class Converter {
   node(n: YamlNode, resolving: YamlNode[]): YNode {
     const [start, , end] = n.range ?? [0, 0, 0];
     if (++this.count > MAX_NODES) {
-      if (!this.exhausted) {
-        this.exhausted = true;
-        this.rep.error({
-          code: 'YAML_TOO_LARGE',
-          message: `the document expands to more than ${MAX_NODES} values`,
-          file: this.file,
-          offset: start,
-          length: end - start,
-          hint: 'aliases that repeat aliases multiply quickly; write the values out',
-        });
-      }
-      return this.nullAt(start, end);
+      const at = resolving[0]?.range ?? n.range ?? [0, 0, 0];
+      this.rep.error({
+        code: 'YAML_TOO_LARGE',
+        message: `the document expands to more than ${MAX_NODES} values`,
+        file: this.file,
+        offset: this.aliasAt ?? at[0],
+        length: 1,
+        hint: 'aliases that repeat aliases multiply quickly; write the values out',
+      });
+      throw TOO_LARGE;
     }
     if (isAlias(n)) return this.alias(n, resolving);
     if (isMap(n)) return this.map(n, resolving);
@@ -123,7 +130,11 @@ class Converter {
       });
       return this.nullAt(start, end);
     }
-    return this.node(target, [...resolving, target]);
+    const outermost = this.aliasAt === undefined;
+    if (outermost) this.aliasAt = start;
+    const out = this.node(target, [...resolving, target]);
+    if (outermost) this.aliasAt = undefined;
+    return out;
   }
 
   private map(n: YamlNode & { items: { key: unknown; value: unknown }[] }, resolving: YamlNode[]): YMap {
