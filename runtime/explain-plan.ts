@@ -41,15 +41,13 @@ export async function explainPlan(
     if ((await store.manifest(k.key)) !== undefined) continue;
     row.status = 'will run';
 
-    // Inputs first: a rebuilt input explains a new key by itself.
-    const rebuilt = k.instance.deps.find((d) => rows.get(d)?.status === 'will run');
-    if (rebuilt !== undefined) {
-      row.reason = `input \`${rebuilt}\` will be rebuilt`;
-      continue;
-    }
     const before = previous.get(id);
+    // A rebuilt input explains a new key by itself.
+    const rebuilt = k.instance.deps.find((d) => rows.get(d)?.status === 'will run');
     if (before === undefined) {
       row.reason = 'never run';
+    } else if (rebuilt !== undefined) {
+      row.reason = `input \`${rebuilt}\` will be rebuilt`;
     } else if (before === k.key) {
       row.reason = 'the last run did not finish it';
     } else {

@@ -111,7 +111,8 @@ export class TtyLogger implements Logger {
       `${this.finished}/${this.total} done · ${this.running.size} running · ` +
         `${this.queued} queued${this.eta()}`,
     ];
-    const width = (this.streams.err as NodeJS.WriteStream).columns ?? 100;
+    // A pseudo-terminal without a size reports 0 columns.
+    const width = (this.streams.err as NodeJS.WriteStream).columns || 100;
     for (const [id, r] of this.running) {
       const step = r.total ? ` ${r.step}/${r.total}` : '';
       const elapsed = formatDuration(Date.now() - r.started);
@@ -124,21 +125,20 @@ export class TtyLogger implements Logger {
 
   private eta(): string {
     const now = Date.now();
-    const mean =
-      this.durations.length > 0
-        ? this.durations.reduce((a, b) => a + b, 0) / this.durations.length
-        : undefined;
-    let left = 0;
+    // Durations of finished instances, and projected ones of running ones.
+    const projected = [...this.running.values()]
+      .filter((r) => r.step && r.total)
+      .map((r) => ((now - r.started) * r.total!) / r.step!);
+    const known = [...this.durations, ...projected];
+    if (known.length === 0) return '';
+    const mean = known.reduce((a, b) => a + b, 0) / known.length;
+
+    let left = this.queued * mean;
     for (const r of this.running.values()) {
       const elapsed = now - r.started;
-      if (r.step && r.total) left += (elapsed * (r.total - r.step)) / r.step;
-      else if (mean !== undefined) left += Math.max(0, mean - elapsed);
-      else return '';
+      left += r.step && r.total ? (elapsed * (r.total - r.step)) / r.step : Math.max(0, mean - elapsed);
     }
-    if (this.queued > 0) {
-      if (mean === undefined) return '';
-      left += this.queued * mean;
-    }
-    return ` · ETA ${formatDuration(left / Math.max(1, Math.min(this.jobs, this.running.size + this.queued)))}`;
+    const parallel = Math.max(1, Math.min(this.jobs, this.running.size + this.queued));
+    return ` · ETA ${formatDuration(left / parallel)}`;
   }
 }

@@ -12,6 +12,7 @@ import type { Executor, RunningInstance } from './executor.js';
 import { describeOwner, type KeyLocks, type LockHandle } from './key-lock.js';
 import type { Manifest } from './manifest.js';
 import { artifactInputs, resolveParams } from './resolve-params.js';
+import { ResourcePool } from './resource-pool.js';
 
 export type InstanceResult =
   | { state: 'cached' | 'done'; manifest: Manifest }
@@ -45,6 +46,7 @@ export class Scheduler {
   private readonly running = new Set<RunningInstance>();
   private readonly found = new Map<string, Manifest>();
   private readonly queue: PQueue;
+  private readonly resources: ResourcePool;
   private stopping = false;
 
   constructor(
@@ -52,6 +54,7 @@ export class Scheduler {
     private readonly options: SchedulerOptions,
   ) {
     this.queue = new PQueue({ concurrency: Math.max(1, options.jobs) });
+    this.resources = ResourcePool.forMachine(Math.max(1, options.jobs));
   }
 
   /** Run every instance; resolves with each instance's final result. */
@@ -202,9 +205,14 @@ export class Scheduler {
       this.trusted.add(lock.manifest.key);
       return { state: 'cached', manifest: lock.manifest };
     }
+    // Declared resources (cpu, gpu, memory) are taken after the lock, so a
+    // key computed elsewhere never holds them.
+    const release = await this.resources.acquire(this.resources.needOf(k.kind));
     try {
+      if (this.stopping) return this.skip(id, 'the run stopped before it started');
       return await this.executeLocked(k, inputs);
     } finally {
+      release();
       await lock.handle.release();
     }
   }

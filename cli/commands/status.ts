@@ -4,6 +4,7 @@ import { formatSummary, formatTable, firstLine } from '../../runtime/format.js';
 import { CacheLayout } from '../../runtime/cache-layout.js';
 import { latestJournal, readJournal } from '../../runtime/journal.js';
 import { statusFromJournal } from '../../runtime/run-status.js';
+import { isProcessAlive } from '../../runtime/process-alive.js';
 import type { CliOptions } from '../args.js';
 import { EXIT } from '../usage.js';
 
@@ -27,7 +28,12 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     process.stdout.write(formatSummary(status.summary));
   } else {
     // No run-end line: the process was killed, or is still running.
-    process.stdout.write('the run did not finish (killed, or still running); run the study again to resume\n');
+    const pid = Number(status.runId?.split('-').at(-1));
+    process.stdout.write(
+      Number.isInteger(pid) && isProcessAlive(pid)
+        ? `still running (pid ${pid})\n`
+        : 'the run did not finish (it was killed); run the study again to resume\n',
+    );
   }
   const counts = new Map<string, number>();
   for (const { state } of status.instances.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
