@@ -52,7 +52,9 @@ async function main(): Promise<void> {
       aborted: abort.signal.aborted,
     });
   }
-  process.disconnect?.();
+  // Exit even if the stage left handles open (engine threads, timers): the
+  // result is already with the main process, which waits for this exit.
+  process.exit(0);
 }
 
 function listenForAbort(): void {

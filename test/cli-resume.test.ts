@@ -50,3 +50,34 @@ stages:
   t.deepEqual(executions(counter), { quick: 1, slow: 2 });
   t.deepEqual(readdirSync(join(dir, '.alignlab', 'tmp')), []);
 });
+
+test('Ctrl-C twice kills a stage that does not stop; exit 130', async (t) => {
+  const { dir, study } = studyDir(`name: stubborn
+stages:
+  slow:
+    kind: test/work
+    with: { value: 1, sleepMs: 20000, ignoreAbort: true }
+`);
+  const child = execaNode(CLI, ['run', study, '--plugin', PLUGIN, '--json'], {
+    cwd: dir,
+    reject: false,
+    buffer: false,
+  });
+  let seen = '';
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (/"instance":"slow","step":1/.test(seen)) resolve();
+    });
+  });
+  const started = Date.now();
+  child.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 500));
+  child.kill('SIGINT');
+  const result = await child;
+  t.is(result.exitCode, 130);
+  t.true(Date.now() - started < 5000);
+  t.regex(seen, /"type":"interrupt","force":false/);
+  t.regex(seen, /"type":"interrupt","force":true/);
+  t.regex(seen, /"interrupted":true/);
+});
