@@ -43,8 +43,19 @@ function yamlValue(src: string, at: number, rep: Reporter): Json | undefined {
     rep.error({ code: 'BAD_OVERRIDE', message: 'this value is not valid YAML', file: COMMAND_LINE, offset: at + err.pos[0], length: err.pos[1] - err.pos[0], hint: 'quote the value for your shell, e.g. -p \'params.x=[1, 2]\'' });
     return undefined;
   }
-  const v = doc.toJS({ maxAliasCount: 100 }) as unknown;
-  return normalize(v) ? (v as Json) : undefined;
+  const v = toJs(doc);
+  if (v !== undefined && normalize(v)) return v as Json;
+  rep.error({ code: 'BAD_OVERRIDE', message: 'this value has no JSON form', file: COMMAND_LINE, offset: at, length: Math.max(1, src.length), hint: 'write a number, a string, a list or a map' });
+  return undefined;
+}
+
+/** The plain value of a parsed document; undefined where YAML cannot give one (bad aliases). */
+function toJs(doc: ReturnType<typeof parseDocument>): unknown {
+  try {
+    return doc.toJS({ maxAliasCount: 100 });
+  } catch {
+    return undefined;
+  }
 }
 
 function normalize(v: unknown): boolean {
@@ -86,9 +97,9 @@ export function parseOverrides(params: string[], sweep: string[], layout: { para
       rep.error({ code: 'BAD_OVERRIDE', message: 'these axis values are not a valid YAML list', file: COMMAND_LINE, offset: at + eq + 1 + o, length: 1, hint: 'separate values with commas; quote values that contain commas' });
       return;
     }
-    const values = doc.toJS() as unknown[];
-    if (!values.every(normalize)) {
-      rep.error({ code: 'BAD_OVERRIDE', message: 'these axis values have no JSON form', file: COMMAND_LINE, offset: at + eq + 1, length: arg.length - eq - 1 });
+    const values = toJs(doc) as unknown[] | undefined;
+    if (!values || !values.every(normalize)) {
+      rep.error({ code: 'BAD_OVERRIDE', message: 'these axis values have no JSON form', file: COMMAND_LINE, offset: at + eq + 1, length: arg.length - eq - 1, hint: 'write plain values separated by commas' });
       return;
     }
     out.sweep.push({ axis, values: values as Json[], offset: at, length: eq });

@@ -10,9 +10,8 @@ export async function checkText(
 ): Promise<CheckResult> {
   const all: Record<string, string> = { 'study.yaml': text, ...files };
   const read = async (f: string) => {
-    const t = all[f];
-    if (t === undefined) throw new Error(`no file ${f}`);
-    return t;
+    if (!Object.hasOwn(all, f)) throw new Error(`no file ${f}`);
+    return all[f]!;
   };
   return checkStudyWith('study.yaml', { registry: testRegistry, ...options }, read);
 }
