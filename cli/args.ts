@@ -96,7 +96,8 @@ function integerOption(name: string, text: string | undefined, min: number): num
 export function studyArg(options: CliOptions): string {
   const [file, ...extra] = options.positionals;
   if (file === undefined) {
-    throw new UsageError(`\`alignlab ${options.command}\` needs a study file: alignlab ${options.command} study.yaml`);
+    const command = `alignlab ${options.command}`;
+    throw new UsageError(`\`${command}\` needs a study file: ${command} study.yaml`);
   }
   if (extra.length > 0) throw new UsageError(`unexpected argument \`${extra[0]}\``);
   return file;

@@ -26,6 +26,11 @@ export class CacheLayout {
   tmpDir(): string {
     return join(this.root, 'tmp');
   }
+  /**
+   * Checkpoints of an unfinished instance. Removed after a successful
+   * publish; after a failure they stay, so a retry with the same key resumes
+   * instead of starting over (delete the folder to start over).
+   */
   checkpoint(key: CacheKey | string): string {
     return join(this.root, 'checkpoints', key);
   }

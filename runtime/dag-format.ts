@@ -5,7 +5,8 @@ export function planToMermaid(plan: Plan): string {
   const ids = new Map(plan.instances.map((inst, i) => [inst.id, `n${i}`]));
   const lines = ['graph TD'];
   for (const inst of plan.instances) {
-    lines.push(`  ${ids.get(inst.id)}["${escapeMermaid(inst.id)}<br/><small>${escapeMermaid(inst.kind)}</small>"]`);
+    const label = `${escapeMermaid(inst.id)}<br/><small>${escapeMermaid(inst.kind)}</small>`;
+    lines.push(`  ${ids.get(inst.id)}["${label}"]`);
   }
   for (const inst of plan.instances) {
     for (const dep of inst.deps) lines.push(`  ${ids.get(dep)} --> ${ids.get(inst.id)}`);
@@ -16,10 +17,13 @@ export function planToMermaid(plan: Plan): string {
 export function planToDot(plan: Plan): string {
   const lines = [`digraph ${JSON.stringify(plan.name)} {`, '  rankdir=TB;', '  node [shape=box];'];
   for (const inst of plan.instances) {
-    lines.push(`  ${JSON.stringify(inst.id)} [label=${JSON.stringify(`${inst.id}\n${inst.kind}`)}];`);
+    const label = JSON.stringify(`${inst.id}\n${inst.kind}`);
+    lines.push(`  ${JSON.stringify(inst.id)} [label=${label}];`);
   }
   for (const inst of plan.instances) {
-    for (const dep of inst.deps) lines.push(`  ${JSON.stringify(dep)} -> ${JSON.stringify(inst.id)};`);
+    for (const dep of inst.deps) {
+      lines.push(`  ${JSON.stringify(dep)} -> ${JSON.stringify(inst.id)};`);
+    }
   }
   lines.push('}');
   return lines.join('\n') + '\n';

@@ -101,7 +101,8 @@ async function previousKeys(dir: string): Promise<Map<string, string>> {
   }
   for (const name of names.slice(0, JOURNALS_SEARCHED)) {
     for (const line of await readJournal(join(dir, name))) {
-      if ((line.type === 'instance-cached' || line.type === 'instance-queued') && !keys.has(line.instance)) {
+      const planned = line.type === 'instance-cached' || line.type === 'instance-queued';
+      if (planned && !keys.has(line.instance)) {
         keys.set(line.instance, line.key);
       }
     }

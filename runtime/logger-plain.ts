@@ -89,6 +89,8 @@ export function writeReport(
   event: Extract<RunEvent, { type: 'report' }>,
 ): void {
   out.write(`── ${event.instance} → ${event.folder}\n`);
-  if (event.text !== undefined) out.write(event.text.endsWith('\n') ? event.text : event.text + '\n');
+  if (event.text !== undefined) {
+    out.write(event.text.endsWith('\n') ? event.text : event.text + '\n');
+  }
   out.write('\n');
 }

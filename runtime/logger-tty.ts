@@ -136,7 +136,10 @@ export class TtyLogger implements Logger {
     let left = this.queued * mean;
     for (const r of this.running.values()) {
       const elapsed = now - r.started;
-      left += r.step && r.total ? (elapsed * (r.total - r.step)) / r.step : Math.max(0, mean - elapsed);
+      left +=
+        r.step && r.total
+          ? (elapsed * (r.total - r.step)) / r.step
+          : Math.max(0, mean - elapsed);
     }
     const parallel = Math.max(1, Math.min(this.jobs, this.running.size + this.queued));
     return ` · ETA ${formatDuration(left / parallel)}`;

@@ -9,6 +9,7 @@ export type { Logger, RunEvent } from './events.js';
 export function createLogger(options: { json: boolean; streams?: Streams }): Logger {
   const streams = options.streams ?? { out: process.stdout, err: process.stderr };
   if (options.json) return new JsonLogger(streams.out);
-  const tty = (streams.out as NodeJS.WriteStream).isTTY && (streams.err as NodeJS.WriteStream).isTTY;
+  const isTty = (s: NodeJS.WritableStream) => (s as NodeJS.WriteStream).isTTY === true;
+  const tty = isTty(streams.out) && isTty(streams.err);
   return tty ? new TtyLogger(streams) : new PlainLogger(streams);
 }

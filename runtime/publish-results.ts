@@ -34,7 +34,9 @@ export async function publishResults(
       if (text === undefined) {
         logger.log({
           type: 'warning',
-          message: `\`${id}\` should print ${publish.print}, but its ${publish.output} output has no such file`,
+          message:
+            `\`${id}\` should print ${publish.print}, ` +
+            `but its ${publish.output} output has no such file`,
         });
       }
     }

@@ -26,7 +26,12 @@ export class ResourcePool {
     this.free = { ...capacity };
   }
 
-  /** Capacity for `jobs` slots, one GPU, and 80 % of this machine's memory. */
+  /**
+   * Capacity for `jobs` slots, one GPU, and 80 % of this machine's memory.
+   * The GPU count is not detected: a machine with several GPUs still runs
+   * GPU stages one at a time, because TensorFlow.js binds one device per
+   * process and nothing yet assigns devices to workers.
+   */
   static forMachine(jobs: number): ResourcePool {
     return new ResourcePool({
       cpu: jobs,
@@ -60,7 +65,8 @@ export class ResourcePool {
   }
 
   private fits(need: Resources): boolean {
-    return need.cpu <= this.free.cpu && need.gpu <= this.free.gpu && need.memoryMb <= this.free.memoryMb;
+    const { free } = this;
+    return need.cpu <= free.cpu && need.gpu <= free.gpu && need.memoryMb <= free.memoryMb;
   }
 
   private take(need: Resources): void {

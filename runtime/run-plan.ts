@@ -14,7 +14,7 @@ import { JournalLogger, newRunId } from './journal.js';
 import { DEFAULT_LOCK_TIMING, KeyLocks, type LockTiming } from './key-lock.js';
 import { LocalExecutor } from './local-executor.js';
 import { publishResults } from './publish-results.js';
-import { Scheduler } from './scheduler.js';
+import { type InstanceResult, Scheduler } from './scheduler.js';
 
 export interface RunPlanOptions {
   registry: ReadonlyMap<string, StageKind>;
@@ -95,7 +95,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunS
 }
 
 function summarise(
-  results: ReadonlyMap<string, import('./scheduler.js').InstanceResult>,
+  results: ReadonlyMap<string, InstanceResult>,
   interrupted: boolean,
   wallMs: number,
 ): RunSummary {

@@ -59,7 +59,9 @@ export class Scheduler {
 
   /** Run every instance; resolves with each instance's final result. */
   async run(): Promise<Map<string, InstanceResult>> {
-    // Planning looks only at manifests; digests are checked on load.
+    // Planning looks only at manifests; digests are checked when a consumer
+    // loads an artifact or a report is published. A cached entry nobody
+    // reads is not digested here; `alignlab verify` checks all of them.
     for (const k of this.keyed.values()) {
       const manifest = await this.options.store.manifest(k.key);
       if (manifest !== undefined) this.found.set(k.instance.id, manifest);
@@ -155,7 +157,9 @@ export class Scheduler {
         // The entry was moved aside: compute it again, in this run.
         const inputs = await this.loadInputs(k);
         const again =
-          'missing' in inputs ? this.skip(id, inputs.missing) : await this.enqueue(k, inputs.manifests);
+          'missing' in inputs
+            ? this.skip(id, inputs.missing)
+            : await this.enqueue(k, inputs.manifests);
         this.results.set(id, Promise.resolve(again));
         return 'manifest' in again ? again.manifest : undefined;
       })();
@@ -273,7 +277,8 @@ export class Scheduler {
   }
 
   private fail(k: KeyedInstance, error: string, log: string | undefined): InstanceResult {
-    this.options.logger.log({ type: 'instance-failed', instance: k.instance.id, key: k.key, error, log });
+    const instance = k.instance.id;
+    this.options.logger.log({ type: 'instance-failed', instance, key: k.key, error, log });
     if (this.options.failFast) this.stop();
     return { state: 'failed', error, log };
   }

@@ -18,7 +18,8 @@ export async function planCommand(options: CliOptions): Promise<number> {
   }
   const running = rows.filter((r) => r.status === 'will run').length;
   process.stdout.write(
-    `${plan.name}: ${rows.length} instances, ${rows.length - running} cached, ${running} will run\n`,
+    `${plan.name}: ${rows.length} instances, ` +
+      `${rows.length - running} cached, ${running} will run\n`,
   );
   const table = rows.map((r) => [r.status, r.instance, r.kind, r.reason ?? '']);
   process.stdout.write(formatTable(['status', 'instance', 'kind', 'reason'], table));

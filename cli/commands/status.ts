@@ -12,7 +12,9 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   const layout = new CacheLayout(resolve(options.cacheDir));
   const path = await latestJournal(layout.journalDir());
   if (path === undefined) {
-    process.stdout.write(`no run recorded in ${layout.root}; start one with \`alignlab run study.yaml\`\n`);
+    process.stdout.write(
+      `no run recorded in ${layout.root}; start one with \`alignlab run study.yaml\`\n`,
+    );
     return EXIT.ok;
   }
   const status = statusFromJournal(await readJournal(path));
@@ -23,7 +25,9 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     return EXIT.ok;
   }
 
-  process.stdout.write(`run ${status.runId ?? '?'} of ${status.study ?? '?'}, started ${status.started ?? '?'}\n`);
+  process.stdout.write(
+    `run ${status.runId ?? '?'} of ${status.study ?? '?'}, started ${status.started ?? '?'}\n`,
+  );
   if (status.summary !== undefined) {
     process.stdout.write(formatSummary(status.summary));
   } else {
@@ -36,7 +40,9 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     );
   }
   const counts = new Map<string, number>();
-  for (const { state } of status.instances.values()) counts.set(state, (counts.get(state) ?? 0) + 1);
+  for (const { state } of status.instances.values()) {
+    counts.set(state, (counts.get(state) ?? 0) + 1);
+  }
   process.stdout.write(
     'instances: ' + [...counts].map(([state, n]) => `${n} ${state}`).join(', ') + '\n',
   );

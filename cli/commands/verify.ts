@@ -12,7 +12,9 @@ export async function verifyCommand(options: CliOptions): Promise<number> {
   }
   process.stdout.write(`${report.checked} entries checked, ${report.problems.length} corrupt\n`);
   if (report.problems.length > 0 && !options.fix) {
-    process.stdout.write('run `alignlab verify --fix` to move them aside; the next run recomputes them\n');
+    process.stdout.write(
+      'run `alignlab verify --fix` to move them aside; the next run recomputes them\n',
+    );
   }
   return report.problems.length > 0 ? EXIT.stageFailed : EXIT.ok;
 }
