@@ -3,11 +3,12 @@
  * publishes one into the run folder, and hand its printable file to the
  * logger.
  */
-import { cp, mkdir, readFile, rm } from 'node:fs/promises';
+import { appendFile, cp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { KeyedInstance } from './cache-key.js';
 import { type CacheLayout, fileSafe } from './cache-layout.js';
 import type { Logger } from './events.js';
+import { type Provenance, provenanceMarkdown } from './provenance.js';
 import type { InstanceResult } from './scheduler.js';
 
 export async function publishResults(
@@ -16,6 +17,7 @@ export async function publishResults(
   layout: CacheLayout,
   outDir: string,
   logger: Logger,
+  provenance: Provenance,
 ): Promise<void> {
   for (const [id, k] of keyed) {
     const publish = k.kind.publish;
@@ -27,6 +29,14 @@ export async function publishResults(
     await rm(folder, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
     await cp(layout.artifact(result.manifest.key, publish.output), folder, { recursive: true });
+
+    // The copy, not the immutable cache entry, carries the run's provenance.
+    await writeFile(join(folder, 'provenance.json'), JSON.stringify(provenance, null, 2) + '\n');
+    if (publish.print?.endsWith('.md')) {
+      await appendFile(join(folder, publish.print), '\n' + provenanceMarkdown(provenance)).catch(
+        () => undefined,
+      );
+    }
 
     let text: string | undefined;
     if (publish.print !== undefined) {

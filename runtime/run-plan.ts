@@ -13,6 +13,7 @@ import type { Executor } from './executor.js';
 import { JournalLogger, newRunId } from './journal.js';
 import { DEFAULT_LOCK_TIMING, KeyLocks, type LockTiming } from './key-lock.js';
 import { LocalExecutor } from './local-executor.js';
+import { collectProvenance } from './provenance.js';
 import { publishResults } from './publish-results.js';
 import { type InstanceResult, Scheduler } from './scheduler.js';
 
@@ -31,6 +32,8 @@ export interface RunPlanOptions {
   logger: Logger;
   executor?: Executor;
   runId?: string;
+  /** Hash of the resolved study, recorded in published reports. */
+  studyHash?: string;
   lockTiming?: LockTiming;
   /** First abort: stop starting work, ask stages to checkpoint. */
   stopSignal?: AbortSignal;
@@ -87,7 +90,10 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunS
   }
 
   const interrupted = options.stopSignal?.aborted ?? false;
-  if (!interrupted) await publishResults(keyed, results, store.layout, options.outDir, logger);
+  if (!interrupted) {
+    const provenance = collectProvenance(plan, keyed, results, options.backend, options.studyHash);
+    await publishResults(keyed, results, store.layout, options.outDir, logger, provenance);
+  }
 
   const summary = summarise(results, interrupted, Date.now() - started);
   logger.log({ type: 'run-end', summary });

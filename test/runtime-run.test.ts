@@ -113,6 +113,12 @@ test('published reports are copied and verified, and their text is reported', as
   t.is(report!.folder, join(dir, 'out', 'rep'));
   t.regex(report!.text!, /^REPORT \{"id":"a","value":7/);
   t.is(readFileSync(join(dir, 'out', 'rep', 'report.txt'), 'utf8'), report!.text!);
+  const provenance = JSON.parse(readFileSync(join(dir, 'out', 'rep', 'provenance.json'), 'utf8'));
+  t.like(provenance, { study: 'report', backend: 'cpu' });
+  t.deepEqual(
+    provenance.instances.map((i: { id: string; state: string }) => [i.id, i.state]),
+    [['a', 'done'], ['rep', 'done']],
+  );
 
   // A tampered report entry is not published; it is computed again.
   const store = new CacheStore(join(dir, 'cache'));

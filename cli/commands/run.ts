@@ -9,7 +9,7 @@ import { resolveBackend } from '../backend.js';
 import { EXIT } from '../usage.js';
 
 export async function runCommand(options: CliOptions): Promise<number> {
-  const { plan, registry, plugins } = await loadStudy(studyArg(options), options);
+  const { plan, registry, plugins, check } = await loadStudy(studyArg(options), options);
   const backend = await resolveBackend(options.backend);
   const logger = createLogger({ json: options.json });
 
@@ -35,6 +35,7 @@ export async function runCommand(options: CliOptions): Promise<number> {
       failFast: options.failFast,
       plugins,
       logger,
+      studyHash: check.studyHash,
       stopSignal: stop.signal,
       killSignal: kill.signal,
     });
