@@ -42,6 +42,9 @@ stages:
   t.regex(status.stdout, /did not finish/);
   const verify = await alignlab(dir, 'verify');
   t.is(verify.exitCode, 0);
+  const plan = await withPlugin(dir, 'plan', study);
+  t.regex(plan.stdout, /cached +quick/);
+  t.regex(plan.stdout, /will run +slow +test\/work +the last run did not finish it/);
 
   const again = await withPlugin(dir, 'run', study);
   t.is(again.exitCode, 0, again.stderr);
