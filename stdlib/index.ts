@@ -6,8 +6,9 @@ import { align } from './stages/align.js';
 import { explainStage } from './stages/explain.js';
 import { metricsStage } from './stages/metrics.js';
 import { report } from './stages/report.js';
+import { robustness } from './stages/robustness.js';
 
-for (const k of [fashionMnist, train, align, explainStage, metricsStage, report]) {
+for (const k of [fashionMnist, train, align, explainStage, metricsStage, report, robustness]) {
   if (!registry.has(k.kind)) registerStageKind(k);
 }
 

@@ -43,3 +43,17 @@ export function bootstrapMean(
   const tail = (1 - level) / 2;
   return { mean: sum / n, lo: percentile(means, tail), hi: percentile(means, 1 - tail), n };
 }
+
+/**
+ * A seed for one labelled interval (`mass/model=cnn`), so that every
+ * interval of a report draws its own stream and adding a row leaves the
+ * others unchanged. FNV-1a over the label, mixed with the study seed.
+ */
+export function labelSeed(seed: number, label: string): number {
+  let h = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < label.length; i++) {
+    h ^= label.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h >>> 0;
+}

@@ -1,0 +1,110 @@
+/**
+ * Matching a robustness stage's gathered parameters into groups: every
+ * combination of the non-target axes is one group, holding the in-mask and
+ * out-mask results (and, when given, the base model's) of the same model
+ * and explainer.
+ */
+import type { Gathered, Json } from '../types.js';
+import { display, groupLabel, type GroupInput, type PerImage, type Summary } from './analysis.js';
+
+export const IN = 'in_mask';
+export const OUT = 'out_mask';
+
+export interface RelevancePaths {
+  in?: string;
+  out?: string;
+  base?: string;
+}
+
+export interface MatchedInputs {
+  groups: GroupInput[];
+  /** Relevance artifact folders per group label. */
+  relevance: Map<string, RelevancePaths>;
+}
+
+export function isGathered(v: unknown): v is Gathered<unknown>[] {
+  return (
+    Array.isArray(v) &&
+    v.every((e) => typeof e === 'object' && e !== null && 'axes' in e && 'value' in e)
+  );
+}
+
+function withoutAxis(axes: Record<string, Json>, axis: string): Record<string, Json> {
+  return Object.fromEntries(Object.entries(axes).filter(([k]) => k !== axis));
+}
+
+/** Do the entry's axes agree with the group's on every axis they share? */
+function agrees(entry: Record<string, Json>, group: Record<string, Json>): boolean {
+  return Object.entries(entry).every(([k, v]) => !(k in group) || display(group[k]!) === display(v));
+}
+
+/** A single value used by every group, or the gathered entry matching the group. */
+function pick<T>(value: unknown, group: Record<string, Json>, targetAxis: string): T | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (!isGathered(value)) return value as T;
+  return value.find((e) => agrees(withoutAxis(e.axes, targetAxis), group))?.value as T | undefined;
+}
+
+export function matchInputs(
+  p: {
+    summary: unknown;
+    per_image: unknown;
+    base?: unknown;
+    relevance?: unknown;
+    base_relevance?: unknown;
+  },
+  targetAxis: string,
+  stage: string,
+): MatchedInputs {
+  for (const name of ['summary', 'per_image'] as const) {
+    const v = p[name];
+    if (!isGathered(v) || !v.some((e) => targetAxis in e.axes)) {
+      throw new Error(
+        `${stage}: \`${name}\` must be gathered over the \`${targetAxis}\` axis; ` +
+          `add \`gather: [${targetAxis}]\` (and the model and explainer axes) to the stage`,
+      );
+    }
+  }
+  const summaries = p.summary as Gathered<Summary>[];
+  const perImage = p.per_image as Gathered<PerImage>[];
+
+  // Groups in the order the study lists its cells.
+  const seen = new Map<string, Record<string, Json>>();
+  for (const e of summaries) {
+    const axes = withoutAxis(e.axes, targetAxis);
+    const label = groupLabel(axes);
+    if (!seen.has(label)) seen.set(label, axes);
+  }
+
+  const groups: GroupInput[] = [];
+  const relevance = new Map<string, RelevancePaths>();
+  for (const [label, axes] of seen) {
+    const find = <T>(list: Gathered<T>[], target: string) =>
+      list.find((e) => display(e.axes[targetAxis] ?? null) === target && agrees(withoutAxis(e.axes, targetAxis), axes))
+        ?.value;
+    const inS = find(summaries, IN);
+    const outS = find(summaries, OUT);
+    const inP = find(perImage, IN);
+    const outP = find(perImage, OUT);
+    if (!inS || !outS || !inP || !outP) {
+      throw new Error(
+        `${stage}: group ${label} needs results for both ${targetAxis}=${IN} and ` +
+          `${targetAxis}=${OUT}; sweep the axis over both values`,
+      );
+    }
+    groups.push({
+      axes,
+      base: pick<Summary>(p.base, axes, targetAxis),
+      in: { summary: inS, perImage: inP },
+      out: { summary: outS, perImage: outP },
+    });
+
+    const rel = isGathered(p.relevance) ? (p.relevance as Gathered<string>[]) : [];
+    relevance.set(label, {
+      in: find(rel, IN),
+      out: find(rel, OUT),
+      base: pick<string>(p.base_relevance, axes, targetAxis),
+    });
+  }
+  return { groups, relevance };
+}
