@@ -1,55 +1,54 @@
 /**
- * Explanations as differentiable tensor functions: each returns a relevance
- * map shaped like the input, built from ops that tfjs can differentiate
- * again, so the alignment loss can train through it.
+ * Gradient explanations as differentiable tensor functions: each returns a
+ * relevance map shaped like the input, built from ops that tfjs can
+ * differentiate again, so the alignment loss can train through it.
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Model } from '../models/index.js';
+import { type SeedMode, targetScore } from './seed.js';
+
+export type { SeedMode } from './seed.js';
 
 /**
- * What the backward pass starts from. `logit`: the gradient of the target
- * logit (textbook saliency). `output`: the logit's value times its gradient,
- * which is what libraries that seed the backward pass with the model output
- * compute.
+ * d(target logit)/d(input) for a batch (or z times it, seed `output`).
+ * Works for any batch of images: IG and SmoothGrad pass their stacked
+ * copies with labels repeated.
  */
-export type SeedMode = 'logit' | 'output';
-
-export const EXPLAINERS = ['gradient'] as const;
-export type ExplainerName = (typeof EXPLAINERS)[number];
-
-export interface ExplainOptions {
-  seed: SeedMode;
-}
-
-/** Sum over the batch of each image's target logit (or its square / 2). */
-function targetScore(model: Model, x: tf.Tensor4D, labels: tf.Tensor1D, seed: SeedMode) {
-  const logits = model.apply(x);
-  const onehot = tf.oneHot(labels, model.spec.classes);
-  const z = tf.sum(tf.mul(logits, onehot), 1);
-  return seed === 'output' ? tf.mul(0.5, tf.sum(tf.square(z))) : tf.sum(z);
-}
-
-/** d(target logit)/d(input) per image; images do not interact. */
 export function gradient(
   model: Model,
   x: tf.Tensor4D,
   labels: tf.Tensor1D,
-  opts: ExplainOptions = { seed: 'logit' },
+  opts: { seed: SeedMode } = { seed: 'logit' },
 ): tf.Tensor4D {
   return tf.grad((xx: tf.Tensor) =>
-    targetScore(model, xx as tf.Tensor4D, labels, opts.seed),
+    targetScore(model.apply(xx as tf.Tensor4D), labels, opts.seed),
   )(x) as tf.Tensor4D;
 }
 
-export function explain(
-  name: ExplainerName,
+/** Gradient times input. */
+export function gradientXInput(
   model: Model,
   x: tf.Tensor4D,
   labels: tf.Tensor1D,
-  opts?: ExplainOptions,
+  opts: { seed: SeedMode } = { seed: 'logit' },
 ): tf.Tensor4D {
-  switch (name) {
-    case 'gradient':
-      return gradient(model, x, labels, opts);
-  }
+  return tf.mul(x, gradient(model, x, labels, opts));
+}
+
+/**
+ * Mean input gradient over `copies` stacked versions of the batch:
+ * stacked is [copies * B, H, W, C] (copy-major); returns [B, H, W, C].
+ */
+export function meanGradient(
+  model: Model,
+  stacked: tf.Tensor4D,
+  labels: tf.Tensor1D,
+  copies: number,
+  seed: SeedMode,
+): tf.Tensor4D {
+  const [, h, w, c] = stacked.shape;
+  const b = labels.shape[0];
+  const many = tf.tile(labels, [copies]) as tf.Tensor1D;
+  const g = gradient(model, stacked, many, { seed });
+  return tf.mean(tf.reshape(g, [copies, b, h, w, c]), 0) as tf.Tensor4D;
 }

@@ -10,7 +10,7 @@
  */
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../tf/rng.js';
-import { type Model, type ModelSpec, WeightBuilder, spaceToDepth } from './model.js';
+import { type Model, type ModelSpec, WeightBuilder, makeModel, spaceToDepth } from './model.js';
 
 export function buildCnn(spec: ModelSpec, rng: Rng): Model {
   const [h, w, c] = spec.input;
@@ -31,19 +31,14 @@ export function buildCnn(spec: ModelSpec, rng: Rng): Model {
   const w5 = b.he('dense/kernel', [flat, spec.classes], flat);
   const b5 = b.zeros('dense/bias', [spec.classes]);
 
-  const conv = (x: tf.Tensor4D, k: tf.Variable, bias: tf.Variable) =>
-    tf.relu(tf.add(tf.conv2d(x, k as tf.Tensor4D, 1, 'same'), bias)) as tf.Tensor4D;
-
-  return {
-    spec,
-    weights: b.weights,
-    apply(x) {
-      let y = conv(x, w1, b1);
-      y = conv(spaceToDepth(y), w2, b2);
-      y = conv(y, w3, b3);
-      y = conv(spaceToDepth(y), w4, b4);
-      const f = tf.reshape(y, [x.shape[0], flat]) as tf.Tensor2D;
-      return tf.add(tf.matMul(f, w5 as tf.Tensor2D), b5) as tf.Tensor2D;
-    },
-  };
+  return makeModel(spec, b.weights, (x, ops) => {
+    const conv = (t: tf.Tensor4D, k: tf.Variable, bias: tf.Variable) =>
+      ops.relu(ops.conv(t, k, bias)) as tf.Tensor4D;
+    let y = conv(x, w1, b1);
+    y = conv(spaceToDepth(y), w2, b2);
+    y = conv(y, w3, b3);
+    y = ops.tap(conv(spaceToDepth(y), w4, b4));
+    const f = tf.reshape(y, [x.shape[0], flat]);
+    return ops.dense(f, w5, b5) as tf.Tensor2D;
+  });
 }

@@ -8,13 +8,23 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../tf/rng.js';
 import { buildCnn } from './cnn.js';
+import { buildDenseNet } from './densenet.js';
+import { buildLinear, buildMlp } from './small.js';
+import { buildSwin } from './swin.js';
+import { buildVit } from './vit.js';
 import type { Model, ModelSpec } from './model.js';
 
 export type { Model, ModelSpec } from './model.js';
+export type { LayerOps } from './layers.js';
 export { disposeModel } from './model.js';
 
 const ARCHITECTURES: Record<string, (spec: ModelSpec, rng: Rng) => Model> = {
   cnn: buildCnn,
+  densenet: buildDenseNet,
+  vit: buildVit,
+  swin: buildSwin,
+  linear: buildLinear,
+  mlp: buildMlp,
 };
 
 export const MODEL_NAMES = Object.keys(ARCHITECTURES);

@@ -2,9 +2,14 @@
  * A model is a list of named weight variables and a pure forward function.
  * Keeping the forward pass functional (no tf.layers) lets the alignment loss
  * differentiate the explanation of the model w.r.t. its weights.
+ *
+ * Every layer with a relevance rule goes through a `LayerOps` object, so
+ * explainers can run the same forward pass with other semantics (LRP replays
+ * it with modified layers, GradCAM taps a feature map).
  */
 import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../tf/rng.js';
+import { type LayerOps, plainOps } from './layers.js';
 
 export interface ModelSpec {
   /** Architecture name from the model registry, e.g. `cnn`. */
@@ -14,6 +19,14 @@ export interface ModelSpec {
   classes: number;
   /** Channel widths of the architecture's layers; each model has a default. */
   widths?: number[];
+  /** Patch size of the transformers' patch embedding. */
+  patch?: number;
+  /** Attention window (tokens per side) of the windowed transformer. */
+  window?: number;
+  /** Blocks (transformers) or layers per dense block (densenet). */
+  depth?: number;
+  /** Attention heads. */
+  heads?: number;
 }
 
 export interface Model {
@@ -22,6 +35,17 @@ export interface Model {
   weights: { name: string; value: tf.Variable }[];
   /** Logits for a batch of NHWC images. */
   apply(x: tf.Tensor4D): tf.Tensor2D;
+  /** The same forward pass with every rule-carrying layer routed through ops. */
+  forward(x: tf.Tensor4D, ops: LayerOps): tf.Tensor2D;
+}
+
+/** Build a Model whose `apply` is `forward` with plain layers. */
+export function makeModel(
+  spec: ModelSpec,
+  weights: Model['weights'],
+  forward: Model['forward'],
+): Model {
+  return { spec, weights, forward, apply: (x) => forward(x, plainOps) };
 }
 
 /** Collects weights while an architecture builds itself. */
@@ -31,7 +55,11 @@ export class WeightBuilder {
 
   /** He-normal weights (std sqrt(2 / fanIn)), drawn from the seeded stream. */
   he(name: string, shape: number[], fanIn: number): tf.Variable {
-    const std = Math.sqrt(2 / fanIn);
+    return this.normal(name, shape, Math.sqrt(2 / fanIn));
+  }
+
+  /** Normal weights with the given standard deviation. */
+  normal(name: string, shape: number[], std: number): tf.Variable {
     const n = shape.reduce((a, b) => a * b, 1);
     const data = new Float32Array(n);
     for (let i = 0; i < n; i++) data[i] = this.rng.normal() * std;
@@ -54,14 +82,18 @@ export class WeightBuilder {
   }
 }
 
-/** 2x2 space-to-depth: [B, H, W, C] -> [B, H/2, W/2, 4C]. */
-export function spaceToDepth(x: tf.Tensor4D): tf.Tensor4D {
+/**
+ * p x p space-to-depth: [B, H, W, C] -> [B, H/p, W/p, p*p*C], channel order
+ * (dh, dw, c). With p = 2 it is the CNN's downsampling; with the patch size
+ * it cuts transformer patches.
+ */
+export function spaceToDepth(x: tf.Tensor4D, p = 2): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
-  if (h % 2 !== 0 || w % 2 !== 0) {
-    throw new Error(`space-to-depth needs even height and width, got ${h}x${w}`);
+  if (h % p !== 0 || w % p !== 0) {
+    throw new Error(`space-to-depth by ${p} needs height and width divisible by ${p}, got ${h}x${w}`);
   }
-  const y = tf.reshape(x, [b, h / 2, 2, w / 2, 2, c]);
-  return tf.reshape(tf.transpose(y, [0, 1, 3, 2, 4, 5]), [b, h / 2, w / 2, 4 * c]);
+  const y = tf.reshape(x, [b, h / p, p, w / p, p, c]);
+  return tf.reshape(tf.transpose(y, [0, 1, 3, 2, 4, 5]), [b, h / p, w / p, p * p * c]);
 }
 
 export function disposeModel(m: Model): void {

@@ -1,7 +1,9 @@
 /**
  * `explain`: relevance maps of the test split, one per image, for the logit
- * of the image's true class. Written as `relevance.f32` (N x H x W x C,
- * little-endian float32) with `relevance.json` describing the shape.
+ * of the image's true class. Written as `relevance.f32` (N x h x w x c,
+ * little-endian float32) with `relevance.json` describing the shape. Most
+ * explainers give maps shaped like the images; gradcam gives one channel at
+ * its feature map's resolution, which `metrics` resizes to the masks.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -9,25 +11,29 @@ import * as tf from '@tensorflow/tfjs';
 import type { StageKind } from '../types.js';
 import { batchTensors, disposeBatch, readDataset } from '../data/dataset.js';
 import { disposeModel, loadModel } from '../models/index.js';
-import { EXPLAINERS, explain, type ExplainerName, type SeedMode } from '../explainers/gradient.js';
+import {
+  EXPLAINERS,
+  explain,
+  explainerOptions,
+  explainerParams,
+  type ExplainerName,
+} from '../explainers/index.js';
+import { Rng } from '../tf/rng.js';
 
 const BATCH = 100;
 
 export const explainStage: StageKind = {
   kind: 'explain',
-  version: 1,
+  // 2: explainer registry (integrated_gradients, smoothgrad, lrp, gradcam
+  //    and their options); gradient maps are unchanged.
+  version: 2,
   doc: 'Explain the true-class logit of every test image.',
   usesEngine: true,
   params: {
     model: { type: 'artifact', required: true, doc: 'model artifact' },
     data: { type: 'artifact', required: true, doc: 'dataset artifact' },
-    explainer: { type: 'string', enum: EXPLAINERS, default: 'gradient', doc: 'explanation method' },
-    seed_mode: {
-      type: 'string',
-      enum: ['logit', 'output'],
-      default: 'logit',
-      doc: 'start the backward pass from the logit (textbook) or logit x its value',
-    },
+    ...explainerParams(EXPLAINERS),
+    relu: { type: 'boolean', default: true, doc: 'gradcam: keep only the positive part of the map' },
   },
   outputs: {
     relevance: { type: 'artifact', doc: 'relevance maps of the test split' },
@@ -35,19 +41,23 @@ export const explainStage: StageKind = {
   async run(ctx, p) {
     const data = await readDataset(p.data as string);
     const model = await loadModel(p.model as string);
-    const { height: h, width: w, channels: c, counts } = data.meta;
-    const n = counts.test;
-    const out = new Float32Array(n * h * w * c);
+    const name = p.explainer as ExplainerName;
+    const n = data.meta.counts.test;
+    let shape: number[] | undefined;
+    let out = new Float32Array(0);
     try {
       for (let start = 0; start < n; start += BATCH) {
         const idx = Array.from({ length: Math.min(BATCH, n - start) }, (_, i) => start + i);
         const b = batchTensors(data, 'test', idx);
-        const r = tf.tidy(() =>
-          explain(p.explainer as ExplainerName, model, b.x, b.y, {
-            seed: p.seed_mode as SeedMode,
-          }),
-        );
-        out.set(r.dataSync(), start * h * w * c);
+        // Each batch draws its SmoothGrad noise from its own seeded stream,
+        // so a map does not depend on how many batches came before.
+        const noiseSeed = Rng.derive(ctx.seed, `explain:${start}`).state;
+        const r = tf.tidy(() => explain(name, model, b.x, b.y, { ...explainerOptions(p), noiseSeed }));
+        if (!shape) {
+          shape = [n, ...r.shape.slice(1)];
+          out = new Float32Array(shape.reduce((a, v) => a * v, 1));
+        }
+        out.set(r.dataSync(), start * (out.length / n));
         r.dispose();
         disposeBatch(b);
         ctx.progress({ step: start + idx.length, total: n, phase: 'explaining' });
@@ -60,7 +70,7 @@ export const explainStage: StageKind = {
     await writeFile(join(dir, 'relevance.f32'), Buffer.from(out.buffer));
     await writeFile(
       join(dir, 'relevance.json'),
-      JSON.stringify({ split: 'test', shape: [n, h, w, c], explainer: p.explainer }),
+      JSON.stringify({ split: 'test', shape: shape ?? [0], explainer: name }),
     );
     return {};
   },
