@@ -43,25 +43,37 @@ export function rowScale(maps: readonly ArrayLike<number>[]): number {
   return s > 0 ? s : Math.max(abs.at(-1)!, 1e-12);
 }
 
-export function heatmapGrid(grid: HeatmapGrid): { png: Buffer; width: number; height: number } {
-  const { height: h, width: w, channels: c } = grid;
+/** Where panel `col` of row `row` starts, and how many pixels one image pixel takes. */
+export function heatmapLayout(h: number, w: number) {
   const zoom = Math.max(2, Math.floor(140 / Math.max(h, w)));
   const pw = w * zoom;
   const ph = h * zoom;
+  return {
+    zoom,
+    pw,
+    ph,
+    panelX: (col: number) => LABEL_W + col * (pw + GAP),
+    rowY: (row: number) => HEADER + row * (ph + GAP),
+  };
+}
+
+export function heatmapGrid(grid: HeatmapGrid): { png: Buffer; width: number; height: number } {
+  const { height: h, width: w, channels: c } = grid;
+  const { zoom, pw, ph, panelX, rowY } = heatmapLayout(h, w);
   const titles = ['image', 'mask', ...grid.columns];
   const width = LABEL_W + titles.length * (pw + GAP);
   const height = HEADER + grid.rows.length * (ph + GAP) + FOOTER;
   const r = new Raster(width, height);
 
   titles.forEach((t, k) => {
-    r.text(LABEL_W + k * (pw + GAP) + pw / 2, 14, t, { scale: TEXT, anchor: 'middle' });
+    r.text(panelX(k) + pw / 2, 14, t, { scale: TEXT, anchor: 'middle' });
   });
 
   grid.rows.forEach((row, i) => {
-    const top = HEADER + i * (ph + GAP);
+    const top = rowY(i);
     r.text(8, top + ph / 2 - 7, row.label, { scale: TEXT });
     const scale = rowScale(row.maps);
-    const panel = (k: number) => LABEL_W + k * (pw + GAP);
+    const panel = panelX;
 
     // Image and mask panels show the picture; relevance panels the maps.
     for (let y = 0; y < h; y++) {
