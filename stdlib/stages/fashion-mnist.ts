@@ -1,14 +1,23 @@
 /**
  * `fashion-mnist`: real Fashion-MNIST images with masks = pixel > 0.
  * `source: sample` reads the committed 3,000/1,000 sample; `source: full`
- * reads the 70,000 images of Debian's dataset-fashion-mnist.
+ * reads the 70,000 images of Debian's dataset-fashion-mnist; `source: auto`
+ * takes the full set when its files are there and the sample otherwise.
+ * The summary's `used` says which one it was.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { StageKind } from '../types.js';
+import type { Json, StageKind } from '../types.js';
 import { readIdx } from '../data/idx.js';
-import { type Dataset, type Split, type SplitName, writeDataset } from '../data/dataset.js';
+import {
+  type Dataset,
+  type Split,
+  type SplitRecord,
+  emptySplit,
+  writeDataset,
+} from '../data/dataset.js';
+import { normalizeParam } from '../data/source-params.js';
 import { Rng } from '../tf/rng.js';
 
 export const FASHION_CLASSES = [
@@ -30,7 +39,9 @@ export const SAMPLE_DIR = fileURLToPath(
 );
 export const FULL_DIR = '/usr/share/datasets/fashion-mnist';
 
-const FILES: Record<SplitName, string> = { train: 'train', test: 't10k' };
+const FILES: Record<'train' | 'test', string> = { train: 'train', test: 't10k' };
+
+const hasSet = (dir: string) => existsSync(join(dir, 'train-images-idx3-ubyte.gz'));
 
 async function readSplit(dir: string, prefix: string) {
   const images = await readIdx(join(dir, `${prefix}-images-idx3-ubyte.gz`));
@@ -47,10 +58,16 @@ async function readSplit(dir: string, prefix: string) {
  * Pick `count` items of the allowed classes: all of them in file order when
  * count covers them, else a seeded random subset kept in file order.
  */
-function select(labels: Uint8Array, classes: number[], count: number, rng: Rng): number[] {
+function select(
+  labels: Uint8Array,
+  classes: number[],
+  count: number,
+  rng: Rng,
+  exclude: ReadonlySet<number> = new Set(),
+): number[] {
   const allowed = new Set(classes);
   const pool: number[] = [];
-  labels.forEach((l, i) => allowed.has(l) && pool.push(i));
+  labels.forEach((l, i) => allowed.has(l) && !exclude.has(i) && pool.push(i));
   if (count >= pool.length) return pool;
   const perm = rng.permutation(pool.length).slice(0, count);
   return perm.map((j) => pool[j]).sort((a, b) => a - b);
@@ -58,15 +75,16 @@ function select(labels: Uint8Array, classes: number[], count: number, rng: Rng):
 
 export const fashionMnist: StageKind = {
   kind: 'fashion-mnist',
-  version: 1,
+  // 2: `auto` source (the default), optional val split, mean/std.
+  version: 2,
   doc: 'Fashion-MNIST images (28x28 grayscale, 10 classes); mask = pixel > 0.',
   usesEngine: false,
   params: {
     source: {
       type: 'string',
-      enum: ['sample', 'full'],
-      default: 'sample',
-      doc: '`sample`: the committed 3,000/1,000 images; `full`: 70,000 from the Debian package',
+      enum: ['auto', 'sample', 'full'],
+      default: 'auto',
+      doc: '`sample`: the committed 3,000/1,000 images; `full`: 70,000 from the Debian package; `auto`: full when installed, else sample',
     },
     root: {
       type: 'string',
@@ -75,6 +93,14 @@ export const fashionMnist: StageKind = {
     },
     train: { type: 'integer', min: 1, default: 3000, doc: 'training images to use' },
     test: { type: 'integer', min: 1, default: 1000, doc: 'test images to use' },
+    val: {
+      type: 'integer',
+      min: 0,
+      default: 0,
+      doc: 'validation images, drawn from the training file apart from the training images',
+    },
+    mean: { type: 'list', default: null, doc: 'mean (0-1 scale) subtracted when batching' },
+    std: { type: 'list', default: null, doc: 'standard deviation (0-1 scale) divided by when batching' },
     classes: {
       type: 'list',
       default: null,
@@ -86,9 +112,10 @@ export const fashionMnist: StageKind = {
     summary: { type: 'json', doc: 'source and counts' },
   },
   async run(ctx, p) {
-    const source = p.source as 'sample' | 'full';
+    const asked = p.source as 'auto' | 'sample' | 'full';
+    const source = asked === 'auto' ? (hasSet(p.root as string) ? 'full' : 'sample') : asked;
     const dir = source === 'sample' ? SAMPLE_DIR : (p.root as string);
-    if (!existsSync(join(dir, 'train-images-idx3-ubyte.gz'))) {
+    if (!hasSet(dir)) {
       throw new Error(
         source === 'full'
           ? `${ctx.instanceId}: the full Fashion-MNIST set is not at ${dir}; ` +
@@ -103,14 +130,19 @@ export const fashionMnist: StageKind = {
         throw new Error(`${ctx.instanceId}: class ${c} is not an index 0-9`);
       }
     }
-    const splits = {} as Record<SplitName, Split>;
-    const counts = {} as Record<SplitName, number>;
-    const emptyMasks = {} as Record<SplitName, number>;
-    for (const s of ['train', 'test'] as const) {
-      const raw = await readSplit(dir, FILES[s]);
+    const splits = { val: emptySplit() } as SplitRecord<Split>;
+    const counts = { val: 0 } as SplitRecord<number>;
+    const emptyMasks = { val: 0 } as SplitRecord<number>;
+    const val = p.val as number;
+    for (const s of ['val', 'train', 'test'] as const) {
+      if (s === 'val' && val === 0) continue;
+      const raw = await readSplit(dir, FILES[s === 'test' ? 'test' : 'train']);
       const [, h, w] = raw.images.dims;
       const px = h * w;
-      const idx = select(raw.labels.data, classes, p[s] as number, Rng.derive(ctx.seed, `data:${s}`));
+      // Validation images come out of the training file first; training
+      // images are then drawn from the rest, as before when val is 0.
+      const exclude = s === 'train' ? new Set(splits.val?.ids?.map(Number) ?? []) : undefined;
+      const idx = select(raw.labels.data, classes, p[s] as number, Rng.derive(ctx.seed, `data:${s}`), exclude);
       const images = new Uint8Array(idx.length * px);
       const masks = new Uint8Array(idx.length * px);
       const labels = new Uint8Array(idx.length);
@@ -126,7 +158,7 @@ export const fashionMnist: StageKind = {
         if (area === 0) empty++;
         labels[i] = raw.labels.data[src];
       });
-      splits[s] = { images, labels, masks };
+      splits[s] = { images, labels, masks, ids: idx.map(String) };
       counts[s] = idx.length;
       emptyMasks[s] = empty;
       ctx.log(`${s}: ${idx.length} images from ${dir} (${empty} with empty masks)`);
@@ -141,10 +173,21 @@ export const fashionMnist: StageKind = {
         source: source === 'sample' ? `fashion-mnist sample (${dir})` : `fashion-mnist full (${dir})`,
         counts,
         emptyMasks,
+        task: 'multi-class',
+        ids: true,
       },
       splits,
     };
+    const normalize = normalizeParam(ctx.instanceId, p.mean, p.std);
+    if (normalize !== undefined) ds.meta.normalize = normalize;
     await writeDataset(join(ctx.outDir, 'dataset'), ds);
-    return { summary: { source: ds.meta.source, counts, empty_masks: emptyMasks } };
+    return {
+      summary: {
+        source: ds.meta.source,
+        used: source,
+        counts: counts as unknown as Json,
+        empty_masks: emptyMasks as unknown as Json,
+      },
+    };
   },
 };
