@@ -63,9 +63,13 @@ type Saved =
   | { kind: 'norm'; inv: tf.Tensor }
   | { kind: 'attention'; a: tf.Tensor4D };
 
-/** z + eps sign(z), with sign(0) = +1. */
+/**
+ * z + eps sign(z), with sign(0) = +1. Written with tf.step, whose gradient
+ * exists (zero); comparisons have none and would break the training pass.
+ */
 function stabilise(z: tf.Tensor): tf.Tensor {
-  return tf.add(z, tf.where(tf.greaterEqual(z, 0), tf.fill(z.shape, LRP_EPS), tf.fill(z.shape, -LRP_EPS)));
+  const sign = tf.sub(1, tf.mul(2, tf.step(tf.neg(z))));
+  return tf.add(z, tf.mul(LRP_EPS, sign));
 }
 
 function convRule(rule: LrpRule): { alpha: number; beta: number } | undefined {
@@ -104,7 +108,7 @@ class Recorder implements LayerOps {
   }
 
   relu(z: tf.Tensor): tf.Tensor {
-    this.records.push({ kind: 'gate', g: tf.cast(tf.greater(z, 0), 'float32') });
+    this.records.push({ kind: 'gate', g: tf.step(z) });
     return tf.relu(z);
   }
 

@@ -81,3 +81,49 @@ export function softmaxRows(logits: ArrayLike<number>, classes: number): Float64
   }
   return out;
 }
+
+/**
+ * F1 of one class: 2 TP / (2 TP + FP + FN); NaN when the class never
+ * occurs in either the predictions or the labels.
+ */
+export function f1Score(pred: ArrayLike<number>, labels: ArrayLike<number>, positive: number): number {
+  let tp = 0;
+  let fp = 0;
+  let fn = 0;
+  for (let i = 0; i < labels.length; i++) {
+    const p = pred[i] === positive;
+    const l = labels[i] === positive;
+    if (p && l) tp++;
+    else if (p) fp++;
+    else if (l) fn++;
+  }
+  const d = 2 * tp + fp + fn;
+  return d > 0 ? (2 * tp) / d : NaN;
+}
+
+/** Macro F1: mean over classes of the per-class F1 (classes that never occur are skipped). */
+export function macroF1(pred: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+  const scores: number[] = [];
+  for (let c = 0; c < classes; c++) {
+    const f = f1Score(pred, labels, c);
+    if (Number.isFinite(f)) scores.push(f);
+  }
+  return scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length : NaN;
+}
+
+/**
+ * Model AUROC: binary (score of class 1 against label 1) for two classes,
+ * macro one-vs-rest otherwise. The two agree for two classes; binary is the
+ * number users of two-class benchmarks expect to see.
+ */
+export function modelAuroc(probs: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+  if (classes !== 2) return macroAuroc(probs, labels, classes);
+  const n = labels.length;
+  const score = new Float64Array(n);
+  const pos = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    score[i] = probs[i * 2 + 1];
+    pos[i] = labels[i] === 1 ? 1 : 0;
+  }
+  return rocAuc(score, pos);
+}
