@@ -9,10 +9,11 @@
  * - multi-class: an item needs exactly one selected class;
  * - one-vs-rest: label 1 when the item has `positive`, else 0; an item
  *   whose classes are all unselected is left out, one with no class at all
- *   (a multi-label "no finding" row) is a negative;
- * - multi-label: as one-vs-rest for keeping; labels are multi-hot targets;
- * - the mask of an item is the union of the masks of its selected classes
- *   (empty for an item without any);
+ *   (a multi-label "no finding" row) is a negative; the mask is that of
+ *   the positive class (empty for negatives);
+ * - multi-label: kept as for one-vs-rest; labels are multi-hot targets;
+ * - otherwise the mask of an item is the union of the masks of its
+ *   selected classes (empty for an item without any);
  * - limits apply in each split's taking order (stratified); items past a
  *   limit are not decoded, and a skipped item makes room for the next one.
  */
@@ -97,6 +98,7 @@ export interface BuildOptions {
 
 interface Kept {
   item: SourceItem;
+  /** The classes whose masks make up the item's mask (and its targets). */
   selected: string[];
   label: number;
   stratum: string;
@@ -202,7 +204,7 @@ function keep(item: SourceItem, selected: string[], o: BuildOptions): Kept | str
   if (item.positives.length > 0 && sel.length === 0) return 'not-selected';
   if (o.task === 'one-vs-rest') {
     const label = sel.includes(o.positive as string) ? 1 : 0;
-    return { item, selected: sel, label, stratum: String(label) };
+    return { item, selected: label === 1 ? [o.positive as string] : [], label, stratum: String(label) };
   }
   const label = sel.length > 0 ? selected.indexOf(sel[0]) : 0;
   return { item, selected: sel, label, stratum: sel.join('|') };
