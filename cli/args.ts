@@ -17,6 +17,10 @@ export interface CliOptions {
   json: boolean;
   plugins: string[];
   format: 'mermaid' | 'dot';
+  /** `data preview`: the stage, how many images, which split. */
+  stage?: string;
+  n?: number;
+  split?: string;
   fix: boolean;
   help: boolean;
   version: boolean;
@@ -40,6 +44,9 @@ const OPTIONS = {
   json: { type: 'boolean' },
   plugin: { type: 'string', multiple: true },
   format: { type: 'string' },
+  stage: { type: 'string' },
+  n: { type: 'string' },
+  split: { type: 'string' },
   fix: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -77,6 +84,9 @@ export function parseCli(argv: string[]): CliOptions {
     json: v.json ?? false,
     plugins: v.plugin ?? [],
     format,
+    stage: v.stage,
+    n: integerOption('--n', v.n, 1),
+    split: v.split,
     fix: v.fix ?? false,
     help: v.help ?? false,
     version: v.version ?? false,

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { type CliOptions, parseCli } from './args.js';
 import { checkCommand } from './commands/check.js';
+import { dataCommand } from './commands/data-preview.js';
 import { dagCommand } from './commands/dag.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, (options: CliOptions) => Promise<number>> = {
   run: runCommand,
   plan: planCommand,
   check: checkCommand,
+  data: dataCommand,
   dag: dagCommand,
   status: statusCommand,
   verify: verifyCommand,

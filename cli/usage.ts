@@ -15,6 +15,8 @@ Usage:
   alignlab check <study.yaml> [options]   report problems in the study, run nothing
   alignlab dag <study.yaml> [--format mermaid|dot]
                                           print the instance graph
+  alignlab data preview <study.yaml> [--stage data] [--n 16] [--split train] [--out F.png]
+                                          PNG grid of a data stage's images, mask outlines
   alignlab status [--cache-dir D]         what the last run did and where it stopped
   alignlab verify [--cache-dir D] [--fix] check every cache entry against its digests
   alignlab schema                         print the JSON schema of study files
