@@ -21,6 +21,10 @@ export interface CliOptions {
   stage?: string;
   n?: number;
   split?: string;
+  /** `show`: output format, sort keys and row filter. */
+  showFormat: ShowFormat;
+  sort?: string;
+  filter?: string;
   fix: boolean;
   help: boolean;
   version: boolean;
@@ -47,6 +51,8 @@ const OPTIONS = {
   stage: { type: 'string' },
   n: { type: 'string' },
   split: { type: 'string' },
+  sort: { type: 'string' },
+  filter: { type: 'string' },
   fix: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -66,7 +72,7 @@ export function parseCli(argv: string[]): CliOptions {
   if (!BACKENDS.includes(backend)) {
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}; got \`${v.backend}\``);
   }
-  const format = v.format ?? 'mermaid';
+  const format = command === 'show' ? 'mermaid' : (v.format ?? 'mermaid');
   if (format !== 'mermaid' && format !== 'dot') {
     throw new UsageError(`--format must be mermaid or dot; got \`${format}\``);
   }
@@ -87,10 +93,24 @@ export function parseCli(argv: string[]): CliOptions {
     stage: v.stage,
     n: integerOption('--n', v.n, 1),
     split: v.split,
+    showFormat: showFormatOption(command, v.format),
+    sort: v.sort,
+    filter: v.filter,
     fix: v.fix ?? false,
     help: v.help ?? false,
     version: v.version ?? false,
   };
+}
+
+export type ShowFormat = 'table' | 'csv' | 'json' | 'markdown';
+const SHOW_FORMATS: readonly string[] = ['table', 'csv', 'json', 'markdown'];
+
+function showFormatOption(command: string | undefined, text: string | undefined): ShowFormat {
+  if (command !== 'show' || text === undefined) return 'table';
+  if (!SHOW_FORMATS.includes(text)) {
+    throw new UsageError(`--format for show must be one of ${SHOW_FORMATS.join(', ')}; got \`${text}\``);
+  }
+  return text as ShowFormat;
 }
 
 function integerOption(name: string, text: string | undefined, min: number): number | undefined {

@@ -11,6 +11,7 @@ import { dagCommand } from './commands/dag.js';
 import { planCommand } from './commands/plan.js';
 import { runCommand } from './commands/run.js';
 import { schemaCommand } from './commands/schema.js';
+import { showCommand } from './commands/show.js';
 import { statusCommand } from './commands/status.js';
 import { verifyCommand } from './commands/verify.js';
 import { StudyRejected } from './load-study.js';
@@ -26,6 +27,7 @@ const COMMANDS: Record<string, (options: CliOptions) => Promise<number>> = {
   status: statusCommand,
   verify: verifyCommand,
   schema: schemaCommand,
+  show: showCommand,
 };
 
 function version(): string {

@@ -15,13 +15,15 @@ Usage:
   alignlab check <study.yaml> [options]   report problems in the study, run nothing
   alignlab dag <study.yaml> [--format mermaid|dot]
                                           print the instance graph
+  alignlab show <study.yaml> [--format table|csv|json|markdown] [--sort COL[:desc]] [--filter EXPR]
+                                          results of every sweep cell, from the cache
   alignlab data preview <study.yaml> [--stage data] [--n 16] [--split train] [--out F.png]
                                           PNG grid of a data stage's images, mask outlines
   alignlab status [--cache-dir D]         what the last run did and where it stopped
   alignlab verify [--cache-dir D] [--fix] check every cache entry against its digests
   alignlab schema                         print the JSON schema of study files
 
-Options for run, plan, check and dag:
+Options for run, plan, check, dag and show:
   -p, --param params.x=v    override a parameter (repeatable)
   -s, --sweep axis=v1,v2    override a sweep axis (repeatable)
   --seed N                  study seed
