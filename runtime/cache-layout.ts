@@ -32,7 +32,10 @@ export class CacheLayout {
    * instead of starting over (delete the folder to start over).
    */
   checkpoint(key: CacheKey | string): string {
-    return join(this.root, 'checkpoints', key);
+    return join(this.checkpointDir(), key);
+  }
+  checkpointDir(): string {
+    return join(this.root, 'checkpoints');
   }
   lockDir(): string {
     return join(this.root, 'locks');

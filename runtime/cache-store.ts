@@ -9,6 +9,7 @@ import { basename, join } from 'node:path';
 import type { CacheKey } from './cache-key.js';
 import { CacheLayout } from './cache-layout.js';
 import { digestTree, fsyncPath, listFiles, sha256File } from './digest.js';
+import { faultPoint, faultsArmed } from './fault.js';
 import { type Manifest, readManifest } from './manifest.js';
 import { isProcessAlive } from './process-alive.js';
 
@@ -81,12 +82,20 @@ export class CacheStore {
   ): Promise<{ result: PublishResult; manifest: Manifest }> {
     const files = await digestTree(staging);
     for (const rel of Object.keys(files)) await fsyncPath(join(staging, rel));
+    faultPoint('publish-digested');
     const full: Manifest = { ...manifest, files };
     const manifestPath = join(staging, 'manifest.json');
-    await writeFile(manifestPath, JSON.stringify(full, null, 2) + '\n');
+    const text = JSON.stringify(full, null, 2) + '\n';
+    if (faultsArmed) {
+      // Crash tests: a manifest cut off half-way, as a kill mid-write leaves it.
+      await writeFile(manifestPath, text.slice(0, text.length >> 1));
+      faultPoint('manifest-torn');
+    }
+    await writeFile(manifestPath, text);
     await fsyncPath(manifestPath);
     await fsyncPath(staging);
     await mkdir(this.layout.entriesDir(), { recursive: true });
+    faultPoint('publish-before-rename');
     try {
       await rename(staging, this.layout.entry(manifest.key));
     } catch (error) {
@@ -97,6 +106,7 @@ export class CacheStore {
       }
       throw error;
     }
+    faultPoint('publish-after-rename');
     await fsyncPath(this.layout.entriesDir());
     return { result: { published: true }, manifest: full };
   }
@@ -116,6 +126,27 @@ export class CacheStore {
         await rm(join(this.layout.tmpDir(), name), { recursive: true, force: true });
         removed += 1;
       }
+    }
+    return removed;
+  }
+
+  /**
+   * Remove checkpoints of published entries: a worker killed between
+   * publishing and deleting its checkpoint leaves one that nothing reads.
+   * A key whose lock is held (`isLocked`) is left to its holder.
+   */
+  async sweepCheckpoints(isLocked: (key: string) => boolean): Promise<number> {
+    let keys: string[];
+    try {
+      keys = await readdir(this.layout.checkpointDir());
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const key of keys) {
+      if (isLocked(key) || (await this.manifest(key as CacheKey)) === undefined) continue;
+      await rm(this.layout.checkpoint(key), { recursive: true, force: true });
+      removed += 1;
     }
     return removed;
   }

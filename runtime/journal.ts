@@ -8,6 +8,7 @@ import { appendFileSync, mkdirSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger, RunEvent } from './events.js';
+import { faultPoint, faultsArmed } from './fault.js';
 
 export type JournalLine = RunEvent & { time: string };
 
@@ -20,9 +21,17 @@ export class JournalLogger implements Logger {
   log(event: RunEvent): void {
     if (event.type === 'instance-progress' || event.type === 'report') return;
     const line: JournalLine = { time: new Date().toISOString(), ...event };
+    const text = JSON.stringify(line) + '\n';
+    if (faultsArmed) {
+      // Crash tests: a line torn half-way, as a kill mid-append leaves it.
+      appendFileSync(this.path, text.slice(0, text.length >> 1));
+      faultPoint('journal-torn');
+      appendFileSync(this.path, text.slice(text.length >> 1));
+      return;
+    }
     // Synchronous append: the line is on disk before the next state change,
     // which is what makes the journal trustworthy after kill -9.
-    appendFileSync(this.path, JSON.stringify(line) + '\n');
+    appendFileSync(this.path, text);
   }
 
   close(): void {}

@@ -5,8 +5,9 @@
  * dead, or whose heartbeat is old, is stale and may be taken over.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { join } from 'node:path';
 import { isProcessAlive } from './process-alive.js';
 
 export interface LockOwner {
@@ -50,21 +51,57 @@ export class KeyLocks {
     if (await this.create(path)) return { acquired: true, handle: this.hold(path) };
 
     const holder = await readOwner(path);
-    if (!(await this.isStale(path, holder))) return { acquired: false, holder };
-
-    // Move the stale lock away under a unique name: only one taker's rename
-    // of it can succeed, so two takers do not both remove a fresh lock.
-    const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
-    try {
-      await rename(path, aside);
-    } catch {
+    if (!(await this.isStale(path, holder)) || !(await this.removeStale(path))) {
       return { acquired: false, holder };
     }
-    await rm(aside, { force: true });
     if (await this.create(path)) {
       return { acquired: true, handle: this.hold(path), tookOverFrom: holder };
     }
     return { acquired: false, holder: await readOwner(path) };
+  }
+
+  /**
+   * Remove stale locks of published keys: a run killed after its instance
+   * was published leaves a lock that no run takes again. Locks of
+   * unfinished keys stay, for the run that takes them over to report.
+   * Returns how many were removed.
+   */
+  async sweepStale(isPublished: (key: string) => Promise<boolean>): Promise<number> {
+    let names: string[];
+    try {
+      names = await readdir(this.dir);
+    } catch {
+      return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+      const path = join(this.dir, name);
+      if (name.endsWith('.lock')) {
+        if (!(await isPublished(name.slice(0, -'.lock'.length)))) continue;
+        const holder = await readOwner(path);
+        if ((await this.isStale(path, holder)) && (await this.removeStale(path))) removed += 1;
+        continue;
+      }
+      // `<key>.lock.stale.<pid>.<hex>`: a taker died between rename and rm.
+      const pid = Number(/\.stale\.(\d+)\./.exec(name)?.[1]);
+      if (Number.isInteger(pid) && !isProcessAlive(pid)) await rm(path, { force: true });
+    }
+    return removed;
+  }
+
+  /**
+   * Move a stale lock away under a unique name, then delete it: only one
+   * taker's rename can succeed, so two takers never both remove a fresh lock.
+   */
+  private async removeStale(path: string): Promise<boolean> {
+    const aside = `${path}.stale.${process.pid}.${randomBytes(4).toString('hex')}`;
+    try {
+      await rename(path, aside);
+    } catch {
+      return false;
+    }
+    await rm(aside, { force: true });
+    return true;
   }
 
   private async create(path: string): Promise<boolean> {

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import type { KeyedInstance } from './cache-key.js';
 import { type CacheLayout, fileSafe } from './cache-layout.js';
 import type { Logger } from './events.js';
+import { faultPoint } from './fault.js';
 import { type Provenance, provenanceMarkdown } from './provenance.js';
 import type { InstanceResult } from './scheduler.js';
 
@@ -28,6 +29,7 @@ export async function publishResults(
     const folder = join(outDir, fileSafe(id));
     await rm(folder, { recursive: true, force: true });
     await mkdir(outDir, { recursive: true });
+    faultPoint('report-removed');
     await cp(layout.artifact(result.manifest.key, publish.output), folder, { recursive: true });
 
     // The copy, not the immutable cache entry, carries the run's provenance.

@@ -2,14 +2,16 @@
  * Running a compiled plan end to end: keys, scheduling, publication of
  * reports, summary. The CLI wraps this; tests call it directly.
  */
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { StageKind } from '../stdlib/types.js';
 import type { Plan } from '../lang/plan.js';
-import { computeKeys } from './cache-key.js';
+import { type CacheKey, computeKeys } from './cache-key.js';
 import { CacheStore } from './cache-store.js';
 import type { FailureRow, Logger, RunSummary } from './events.js';
 import { TeeLogger } from './events.js';
 import type { Executor } from './executor.js';
+import { faultPoint } from './fault.js';
 import { JournalLogger, newRunId } from './journal.js';
 import { DEFAULT_LOCK_TIMING, KeyLocks, type LockTiming } from './key-lock.js';
 import { LocalExecutor } from './local-executor.js';
@@ -53,7 +55,16 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunS
   const jobs = options.jobs ?? defaultJobs();
 
   const keyed = computeKeys(plan, options.registry, options.engineFamily);
+  const locks = new KeyLocks(
+    store.layout.lockDir(),
+    runId,
+    options.lockTiming ?? DEFAULT_LOCK_TIMING,
+  );
+  // What killed runs leave behind: staging folders, locks of dead holders,
+  // checkpoints of instances that were published after all.
   await store.sweepStaging();
+  await locks.sweepStale(async (key) => (await store.manifest(key as CacheKey)) !== undefined);
+  await store.sweepCheckpoints((key) => existsSync(locks.path(key)));
   logger.log({
     type: 'run-start',
     runId,
@@ -69,7 +80,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunS
     failFast: options.failFast ?? false,
     executor: options.executor ?? new LocalExecutor(),
     store,
-    locks: new KeyLocks(store.layout.lockDir(), runId, options.lockTiming ?? DEFAULT_LOCK_TIMING),
+    locks,
     logger,
     runId,
     plugins: options.plugins ?? [],
@@ -96,6 +107,7 @@ export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunS
   }
 
   const summary = summarise(results, interrupted, Date.now() - started);
+  faultPoint('before-run-end');
   logger.log({ type: 'run-end', summary });
   return summary;
 }

@@ -9,6 +9,7 @@ import type { KeyedInstance } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 import type { Logger } from './events.js';
 import type { Executor, RunningInstance } from './executor.js';
+import { faultPoint } from './fault.js';
 import { describeOwner, type KeyLocks, type LockHandle } from './key-lock.js';
 import type { Manifest } from './manifest.js';
 import { artifactInputs, resolveParams } from './resolve-params.js';
@@ -64,6 +65,7 @@ export class Scheduler {
     // reads is not digested here; `alignlab verify` checks all of them.
     for (const k of this.keyed.values()) {
       const manifest = await this.options.store.manifest(k.key);
+      faultPoint('plan-manifest-read');
       if (manifest !== undefined) this.found.set(k.instance.id, manifest);
       this.options.logger.log({
         type: manifest === undefined ? 'instance-queued' : 'instance-cached',
@@ -212,6 +214,7 @@ export class Scheduler {
     // Declared resources (cpu, gpu, memory) are taken after the lock, so a
     // key computed elsewhere never holds them.
     const release = await this.resources.acquire(this.resources.needOf(k.kind));
+    faultPoint('lock-taken');
     try {
       if (this.stopping) return this.skip(id, 'the run stopped before it started');
       return await this.executeLocked(k, inputs);
@@ -260,6 +263,8 @@ export class Scheduler {
     this.running.delete(running);
 
     if (outcome.ok) {
+      // The entry is published; the journal does not know yet.
+      faultPoint('published-before-journal');
       this.trusted.add(outcome.manifest.key);
       logger.log({
         type: 'instance-done',

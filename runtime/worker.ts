@@ -5,11 +5,13 @@
  */
 import { mkdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Json, StageContext } from '../stdlib/types.js';
+import type { Json, StageContext, StageKind } from '../stdlib/types.js';
 import { CacheStore } from './cache-store.js';
+import { faultPoint } from './fault.js';
 import type { CacheKey } from './cache-key.js';
 import type { FromWorker, ToWorker, WorkerTask } from './worker-protocol.js';
 import { loadRegistry } from './load-registry.js';
+import { loadPlugins } from './plugins.js';
 import { checkOutputs, collectJsonOutputs } from './stage-outputs.js';
 
 const abort = new AbortController();
@@ -65,9 +67,19 @@ function listenForAbort(): void {
   });
 }
 
+/**
+ * The task's stage kind. Plugins load first: when the kind is theirs, the
+ * built-in kinds (and the numeric engine they import, about a second of
+ * start-up) are not loaded at all.
+ */
+async function findKind(task: WorkerTask): Promise<StageKind | undefined> {
+  await loadPlugins(task.plugins);
+  const { registry } = await import('../stdlib/registry.js');
+  return registry.get(task.kind) ?? (await loadRegistry([])).get(task.kind);
+}
+
 async function runTask(task: WorkerTask): Promise<void> {
-  const registry = await loadRegistry(task.plugins);
-  const kind = registry.get(task.kind);
+  const kind = await findKind(task);
   if (kind === undefined) {
     throw new Error(
       `unknown stage kind \`${task.kind}\` in the worker; pass the module ` +
@@ -79,6 +91,7 @@ async function runTask(task: WorkerTask): Promise<void> {
     await startEngine(task.backend as Parameters<typeof startEngine>[0]);
   }
 
+  faultPoint('worker-start');
   const store = new CacheStore(task.cacheDir);
   const staging = await store.createStaging(task.key as CacheKey);
   const checkpointDir = store.layout.checkpoint(task.key);
@@ -104,6 +117,7 @@ async function runTask(task: WorkerTask): Promise<void> {
     throw error;
   }
   const wallMs = Date.now() - started;
+  faultPoint('stage-returned');
 
   const problem = await checkOutputs(kind, staging, returned);
   if (problem !== undefined) {
@@ -121,8 +135,11 @@ async function runTask(task: WorkerTask): Promise<void> {
   });
 
   // Checkpoints only serve an unfinished instance.
+  faultPoint('published-with-checkpoint');
   await rm(checkpointDir, { recursive: true, force: true });
+  faultPoint('published-before-result');
   await send({ type: 'result', manifest, outputs: returned });
+  faultPoint('result-sent');
 }
 
 await main();

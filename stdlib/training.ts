@@ -12,6 +12,7 @@ import type { Model } from './models/index.js';
 import { type Dataset, type Batch, batchTensors, disposeBatch } from './data/dataset.js';
 import { AdamW } from './tf/adamw.js';
 import { Rng } from './tf/rng.js';
+import { faultPoint } from '../runtime/fault.js';
 
 export interface FitOptions {
   model: Model;
@@ -69,6 +70,7 @@ async function saveCheckpoint(dir: string, pos: Position, model: Model, opt: Ada
   await writeFile(join(dir, `${CKPT_BIN}.tmp`), Buffer.concat(parts));
   await writeFile(join(dir, `${CKPT_JSON}.tmp`), JSON.stringify(pos));
   await rename(join(dir, `${CKPT_BIN}.tmp`), join(dir, CKPT_BIN));
+  faultPoint('checkpoint-renaming');
   await rename(join(dir, `${CKPT_JSON}.tmp`), join(dir, CKPT_JSON));
 }
 
