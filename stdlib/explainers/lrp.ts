@@ -213,10 +213,15 @@ export function lrp(
 ): tf.Tensor4D {
   const rec = new Recorder(opts.rule);
   const z = targetLogits(model.forward(x, rec), labels);
+  // Differentiate w.r.t. a copy of x: inside an outer gradient tape (the
+  // training step) tfjs shares one tape between nested gradients, and the
+  // recorded constants, computed from x itself, would otherwise count as
+  // functions of the input.
+  const input = tf.clone(x);
   const c = tf.grad((xx: tf.Tensor) => {
     const out = targetLogits(model.forward(xx as tf.Tensor4D, new Replayer(rec.records)), labels);
     return seedScore(out, z, opts.seed);
-  })(x);
+  })(input);
   return tf.mul(x, c) as tf.Tensor4D;
 }
 

@@ -59,6 +59,35 @@ export function layerNormParts(x: tf.Tensor): { centred: tf.Tensor; inv: tf.Tens
   return { centred, inv };
 }
 
+/**
+ * exp whose gradient recomputes exp from the saved input. tfjs's own
+ * gradients of exp, softmax, sigmoid and tanh multiply by the op's saved
+ * output, and that saved output is not connected to the tape: their second
+ * derivatives come out wrong (checked against PyTorch). This one is right
+ * to any order.
+ */
+export function exp2(t: tf.Tensor): tf.Tensor {
+  return expWithGrad(t);
+}
+
+const expWithGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const t = args[0] as tf.Tensor;
+  (args[1] as tf.GradSaveFunc)([t]);
+  return { value: tf.exp(t), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, exp2(saved[0])) };
+}) as (t: tf.Tensor) => tf.Tensor;
+
+/** A row maximum that gradients treat as a constant (zero gradient). */
+const constantMax = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const x = args[0] as tf.Tensor;
+  return { value: tf.max(x, -1, true), gradFunc: () => tf.zerosLike(x) };
+}) as (t: tf.Tensor) => tf.Tensor;
+
+/** Softmax over the last axis, twice differentiable (see exp2). */
+export function softmax(s: tf.Tensor): tf.Tensor {
+  const e = exp2(tf.sub(s, constantMax(s)));
+  return tf.div(e, tf.sum(e, -1, true));
+}
+
 /** Attention weights softmax(q k^T / sqrt(d) + bias), shape [G, heads, N, N]. */
 export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, bias?: tf.Tensor): tf.Tensor4D {
   const [g, h, n, d] = q.shape;
@@ -67,7 +96,7 @@ export function attentionWeights(q: tf.Tensor4D, k: tf.Tensor4D, bias?: tf.Tenso
   let s: tf.Tensor = tf.reshape(tf.matMul(q3, k3, false, true), [g, h, n, k.shape[2]]);
   s = tf.mul(s, 1 / Math.sqrt(d));
   if (bias) s = tf.add(s, bias);
-  return tf.softmax(s) as tf.Tensor4D;
+  return softmax(s) as tf.Tensor4D;
 }
 
 /** weights [G, heads, N, M] times v [G, heads, M, d]. */
