@@ -38,7 +38,11 @@ async function run(kind: StageKind, params: Record<string, unknown>): Promise<Ou
     { instanceId: STAGE },
   );
   const ds = await readDataset(join(out, 'dataset'));
-  return { kept: ds.meta.counts.train, summary: result.summary as Record<string, unknown>, log: ctx.lines };
+  return {
+    kept: ds.meta.counts.train,
+    summary: result.summary as Record<string, unknown>,
+    log: ctx.lines,
+  };
 }
 
 /** The message is in the log and in the summary, counted under `reason`. */
@@ -52,18 +56,26 @@ function expectMessage(
   const hits = o.log.filter((l) => message.test(l));
   t.is(hits.length, 1, `log:\n${o.log.join('\n')}`);
   t.true(hits[0].startsWith(`${STAGE}: `));
-  t.deepEqual((o.summary.messages as string[]).filter((m) => message.test(m)), hits);
+  t.deepEqual(
+    (o.summary.messages as string[]).filter((m) => message.test(m)),
+    hits,
+  );
   t.is((o.summary[kind] as Record<string, number>)[reason], 1);
 }
 
-test('a truncated PNG is skipped with its name and the decoder\'s complaint', async (t) => {
+test("a truncated PNG is skipped with its name and the decoder's complaint", async (t) => {
   const root = folder((r) => {
     const p = join(r, 'a', '1.png');
     writeFileSync(p, readFileSync(p).subarray(0, 40));
   });
   const o = await run(imageFolder, { root });
-  expectMessage(t, o, 'skipped', 'unreadable-image',
-    /^faces\[seed=1\]: a\/1\.png: cannot read the image: cannot decode PNG \(truncated or corrupt: .+\); skipped \(unreadable-image\)$/);
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'unreadable-image',
+    /^faces\[seed=1\]: a\/1\.png: cannot read the image: cannot decode PNG \(truncated or corrupt: .+\); skipped \(unreadable-image\)$/,
+  );
   t.is(o.kept, 3);
   t.is(o.summary.skipped_total, 1);
 });
@@ -75,37 +87,67 @@ test('a truncated JPEG is skipped, not decoded to gray', async (t) => {
     writePng(join(r, 'masks', 'a', '9.png'), 8, 8, 1, rect(8, 8, 0, 2, 0, 2));
   });
   const o = await run(imageFolder, { root });
-  expectMessage(t, o, 'skipped', 'unreadable-image', /^faces\[seed=1\]: a\/9\.jpg: cannot read the image: cannot decode JPEG/);
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'unreadable-image',
+    /^faces\[seed=1\]: a\/9\.jpg: cannot read the image: cannot decode JPEG/,
+  );
   t.is(o.kept, 4);
 });
 
 test('a file that is no image at all says so', async (t) => {
   const root = folder((r) => writeFileSync(join(r, 'a', '2.png'), 'hello'));
   const o = await run(imageFolder, { root });
-  expectMessage(t, o, 'skipped', 'unreadable-image', /a\/2\.png: cannot read the image: not a PNG or JPEG file/);
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'unreadable-image',
+    /a\/2\.png: cannot read the image: not a PNG or JPEG file/,
+  );
 });
 
 test('an image without its mask is skipped, saying where the mask was looked for', async (t) => {
-  const root = folder((r) => writeFileSync(join(r, 'a', '7.png'), readFileSync(join(r, 'a', '0.png'))));
+  const root = folder((r) =>
+    writeFileSync(join(r, 'a', '7.png'), readFileSync(join(r, 'a', '0.png'))),
+  );
   const o = await run(imageFolder, { root });
-  expectMessage(t, o, 'skipped', 'missing-mask',
-    /^faces\[seed=1\]: a\/7\.png: no mask for class `a`: none of masks\/a\/7\.png\|jpg\|jpeg exists; skipped \(missing-mask\)$/);
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'missing-mask',
+    /^faces\[seed=1\]: a\/7\.png: no mask for class `a`: none of masks\/a\/7\.png\|jpg\|jpeg exists; skipped \(missing-mask\)$/,
+  );
   t.is(o.kept, 4);
 });
 
-const smallMask = (r: string) => writePng(join(r, 'masks', 'a', '3.png'), 4, 4, 1, rect(4, 4, 1, 3, 1, 3));
+const smallMask = (r: string) =>
+  writePng(join(r, 'masks', 'a', '3.png'), 4, 4, 1, rect(4, 4, 1, 3, 1, 3));
 
 test('a mask of another size is resized with a warning by default', async (t) => {
   const o = await run(imageFolder, { root: folder(smallMask) });
-  expectMessage(t, o, 'warnings', 'mask-resized',
-    /^faces\[seed=1\]: masks\/a\/3\.png: mask is 4x4 but its image a\/3\.png is 8x8; resized \(nearest neighbour\) \(mask-resized\)$/);
+  expectMessage(
+    t,
+    o,
+    'warnings',
+    'mask-resized',
+    /^faces\[seed=1\]: masks\/a\/3\.png: mask is 4x4 but its image a\/3\.png is 8x8; resized \(nearest neighbour\) \(mask-resized\)$/,
+  );
   t.is(o.kept, 4);
 });
 
 test('a mask of another size is skipped with `mask_mismatch: skip`', async (t) => {
   const o = await run(imageFolder, { root: folder(smallMask), mask_mismatch: 'skip' });
-  expectMessage(t, o, 'skipped', 'mask-size-mismatch',
-    /^faces\[seed=1\]: masks\/a\/3\.png: mask is 4x4 but its image a\/3\.png is 8x8; skipped \(mask-size-mismatch\)$/);
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'mask-size-mismatch',
+    /^faces\[seed=1\]: masks\/a\/3\.png: mask is 4x4 but its image a\/3\.png is 8x8; skipped \(mask-size-mismatch\)$/,
+  );
   t.is(o.kept, 3);
 });
 
@@ -120,16 +162,29 @@ test('a mask of another size stops the stage with `mask_mismatch: fail`', async 
 test('an empty mask of a positive image is kept and counted', async (t) => {
   const root = folder((r) => writePng(join(r, 'masks', 'a', '0.png'), 8, 8, 1, new Uint8Array(64)));
   const o = await run(imageFolder, { root });
-  expectMessage(t, o, 'warnings', 'empty-mask',
-    /^faces\[seed=1\]: masks\/a\/0\.png: mask of positive class `a` is empty; kept \(empty-mask\)$/);
+  expectMessage(
+    t,
+    o,
+    'warnings',
+    'empty-mask',
+    /^faces\[seed=1\]: masks\/a\/0\.png: mask of positive class `a` is empty; kept \(empty-mask\)$/,
+  );
   t.is(o.kept, 4);
   t.deepEqual(o.summary.empty_masks, { train: 1, val: 0, test: 0 });
 });
 
 test('a 0/1-valued mask file read at threshold 128 is empty, and the message says why', async (t) => {
-  const root = folder((r) => writePng(join(r, 'masks', 'a', '0.png'), 8, 8, 1, rect(8, 8, 2, 6, 2, 6, 1)));
+  const root = folder((r) =>
+    writePng(join(r, 'masks', 'a', '0.png'), 8, 8, 1, rect(8, 8, 2, 6, 2, 6, 1)),
+  );
   const o = await run(imageFolder, { root });
-  expectMessage(t, o, 'warnings', 'empty-mask', /its largest value is 1, below mask_threshold 128 \(for 0\/1 mask files set mask_threshold: 1\)/);
+  expectMessage(
+    t,
+    o,
+    'warnings',
+    'empty-mask',
+    /its largest value is 1, below mask_threshold 128 \(for 0\/1 mask files set mask_threshold: 1\)/,
+  );
   const fixed = await run(imageFolder, { root, mask_threshold: 1 });
   t.deepEqual(fixed.summary.empty_masks, { train: 0, val: 0, test: 0 });
 });
@@ -149,29 +204,48 @@ function manifest(rows: string, header = 'id,image,cat,cat_mask'): string {
 test('a path leaving the data root is skipped', async (t) => {
   const csv = manifest('x1,1.png,1,1-m.png\nx2,../outside.png,0,\nx3,3.png,1,../outside.png\n');
   const o = await run(csvManifest, { csv, label_columns: ['cat'], task: 'multi-label' });
-  const re = /^faces\[seed=1\]: list\.csv:(\d) \((\.\.\/outside\.png)\): (image|mask) path leaves the data root .+; skipped \(path-escapes-root\)$/;
+  const re =
+    /^faces\[seed=1\]: list\.csv:(\d) \((\.\.\/outside\.png)\): (image|mask) path leaves the data root .+; skipped \(path-escapes-root\)$/;
   const hits = o.log.filter((l) => re.test(l));
-  t.deepEqual(hits.map((l) => l.match(re)!.slice(1, 4)), [
-    ['3', '../outside.png', 'image'],
-    ['4', '../outside.png', 'mask'],
-  ]);
+  t.deepEqual(
+    hits.map((l) => l.match(re)!.slice(1, 4)),
+    [
+      ['3', '../outside.png', 'image'],
+      ['4', '../outside.png', 'mask'],
+    ],
+  );
   t.is((o.summary.skipped as Record<string, number>)['path-escapes-root'], 2);
   t.is(o.kept, 1);
 });
 
 test('a duplicate id is skipped, naming the file that had it first', async (t) => {
   const csv = manifest('x1,1.png,1,1-m.png\nx2,2.png,1,2-m.png\nx1,3.png,1,3-m.png\n');
-  const o = await run(csvManifest, { csv, id_column: 'id', label_columns: ['cat'], task: 'multi-label' });
-  expectMessage(t, o, 'skipped', 'duplicate-id',
-    /^faces\[seed=1\]: 3\.png: id `x1` was already used by 1\.png; skipped \(duplicate-id\)$/);
+  const o = await run(csvManifest, {
+    csv,
+    id_column: 'id',
+    label_columns: ['cat'],
+    task: 'multi-label',
+  });
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'duplicate-id',
+    /^faces\[seed=1\]: 3\.png: id `x1` was already used by 1\.png; skipped \(duplicate-id\)$/,
+  );
   t.is(o.kept, 2);
 });
 
 test('a missing label column is dropped with a warning; the others go on', async (t) => {
   const csv = manifest('x1,1.png,1,1-m.png\nx2,2.png,0,\n');
   const o = await run(csvManifest, { csv, label_columns: ['cat', 'dog'], task: 'multi-label' });
-  expectMessage(t, o, 'warnings', 'missing-label-column',
-    /^faces\[seed=1\]: list\.csv: has no label column `dog`; class `dog` dropped \(missing-label-column\)$/);
+  expectMessage(
+    t,
+    o,
+    'warnings',
+    'missing-label-column',
+    /^faces\[seed=1\]: list\.csv: has no label column `dog`; class `dog` dropped \(missing-label-column\)$/,
+  );
   t.deepEqual(o.summary.classes, ['cat']);
   t.is(o.kept, 2);
 });
@@ -180,17 +254,28 @@ test('a missing class-name column stops the stage, listing the columns there are
   const csv = manifest('x1,1.png,1,1-m.png\n');
   await t.throwsAsync(run(csvManifest, { csv }), {
     name: 'DataError',
-    message: 'faces[seed=1]: list.csv: has no label column `label` (columns: id, image, cat, cat_mask)',
+    message:
+      'faces[seed=1]: list.csv: has no label column `label` (columns: id, image, cat, cat_mask)',
   });
 });
 
 test('a CheXlocalize CSV without a pathology column takes it as absent, with a warning', async (t) => {
   const root = tempDir();
-  writeJpeg(join(root, 'p', 'patient1', 'study1', 'view1_frontal.jpg'), 4, 4, new Uint8Array(16).fill(80));
-  writeFileSync(join(root, 'val_labels.csv'), 'Path,Cardiomegaly\np/patient1/study1/view1_frontal.jpg,1.0\n');
+  writeJpeg(
+    join(root, 'p', 'patient1', 'study1', 'view1_frontal.jpg'),
+    4,
+    4,
+    new Uint8Array(16).fill(80),
+  );
+  writeFileSync(
+    join(root, 'val_labels.csv'),
+    'Path,Cardiomegaly\np/patient1/study1/view1_frontal.jpg,1.0\n',
+  );
   writeFileSync(
     join(root, 'gt_segmentations_val.json'),
-    JSON.stringify({ patient1_study1_view1_frontal: { Cardiomegaly: { size: [4, 4], counts: '02208' } } }),
+    JSON.stringify({
+      patient1_study1_view1_frontal: { Cardiomegaly: { size: [4, 4], counts: '02208' } },
+    }),
   );
   const { out, result, ctx } = await runStage(
     chexlocalize,
@@ -203,10 +288,19 @@ test('a CheXlocalize CSV without a pathology column takes it as absent, with a w
     },
     { instanceId: STAGE },
   );
-  const hits = ctx.lines.filter((l) => /^faces\[seed=1\]: val_labels\.csv: has no label column `Edema`; taken as absent in its 1 rows \(missing-label-column\)$/.test(l));
+  const hits = ctx.lines.filter((l) =>
+    /^faces\[seed=1\]: val_labels\.csv: has no label column `Edema`; taken as absent in its 1 rows \(missing-label-column\)$/.test(
+      l,
+    ),
+  );
   t.is(hits.length, 1);
   // All nine absent columns are counted.
-  t.is(((result.summary as Record<string, unknown>).warnings as Record<string, number>)['missing-label-column'], 9);
+  t.is(
+    ((result.summary as Record<string, unknown>).warnings as Record<string, number>)[
+      'missing-label-column'
+    ],
+    9,
+  );
   const ds = await readDataset(join(out, 'dataset'));
   t.deepEqual([...ds.splits.train.targets!], [1, 0]);
   t.deepEqual([...ds.splits.train.masks], [1, 1, 0, 0, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
@@ -215,5 +309,11 @@ test('a CheXlocalize CSV without a pathology column takes it as absent, with a w
 test('a missing image file in a manifest is skipped as unreadable', async (t) => {
   const csv = manifest('x1,1.png,1,1-m.png\nx9,9.png,1,1-m.png\n');
   const o = await run(csvManifest, { csv, label_columns: ['cat'], task: 'multi-label' });
-  expectMessage(t, o, 'skipped', 'unreadable-image', /^faces\[seed=1\]: 9\.png: image file not found; skipped \(unreadable-image\)$/);
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'unreadable-image',
+    /^faces\[seed=1\]: 9\.png: image file not found; skipped \(unreadable-image\)$/,
+  );
 });

@@ -26,19 +26,30 @@ function chexFixture(): string {
   const root = tempDir();
   const header = `Path,Sex,Age,Frontal/Lateral,AP/PA,${PATHOLOGIES}\n`;
   const images: [string, 'val' | 'test', string[]][] = [
-    ['CheXpert-v1.0/valid/patient1/study1/view1_frontal.jpg', 'val', ['Cardiomegaly', 'Lung Opacity']],
+    [
+      'CheXpert-v1.0/valid/patient1/study1/view1_frontal.jpg',
+      'val',
+      ['Cardiomegaly', 'Lung Opacity'],
+    ],
     ['CheXpert-v1.0/valid/patient2/study1/view1_frontal.jpg', 'val', []],
     ['CheXpert-v1.0/test/patient3/study2/view1_frontal.jpg', 'test', ['Cardiomegaly']],
     ['CheXpert-v1.0/test/patient4/study1/view1_frontal.jpg', 'test', ['Edema']],
   ];
   const csv = { val: header, test: header };
-  const segs: Record<'val' | 'test', Record<string, Record<string, unknown>>> = { val: {}, test: {} };
+  const segs: Record<'val' | 'test', Record<string, Record<string, unknown>>> = {
+    val: {},
+    test: {},
+  };
   images.forEach(([path, split, positive], i) => {
     writeJpeg(join(root, path), 12, 10, new Uint8Array(120).fill(40 + 40 * i));
     csv[split] += row(path, positive) + '\n';
     const id = imageIdOf(path);
     segs[split][id] = {
-      Cardiomegaly: encodeRle(positive.includes('Cardiomegaly') ? rect(12, 10, 4, 8, 3, 7, 1) : new Uint8Array(120), 12, 10),
+      Cardiomegaly: encodeRle(
+        positive.includes('Cardiomegaly') ? rect(12, 10, 4, 8, 3, 7, 1) : new Uint8Array(120),
+        12,
+        10,
+      ),
       'Airspace Opacity': encodeRle(rect(12, 10, 0, 2, 0, 10, 1), 12, 10),
       Edema: encodeRle(rect(12, 10, 10, 12, 0, 10, 1), 12, 10),
     };
@@ -51,7 +62,10 @@ function chexFixture(): string {
 }
 
 test('image ids and the one renamed pathology', (t) => {
-  t.is(imageIdOf('CheXpert-v1.0/valid/patient64541/study1/view1_frontal.jpg'), 'patient64541_study1_view1_frontal');
+  t.is(
+    imageIdOf('CheXpert-v1.0/valid/patient64541/study1/view1_frontal.jpg'),
+    'patient64541_study1_view1_frontal',
+  );
   t.is(segmentationName('Lung Opacity'), 'Airspace Opacity');
   t.is(segmentationName('Edema'), 'Edema');
 });
@@ -79,7 +93,10 @@ test('chexlocalize: multi-label targets and RLE masks, union over positive patho
   // The patient without findings is a negative with an empty mask.
   const p2 = at('patient2_study1_view1_frontal');
   t.deepEqual([...tr.targets!.subarray(p2 * 3, p2 * 3 + 3)], [0, 0, 0]);
-  t.is(tr.masks.subarray(p2 * 120, (p2 + 1) * 120).reduce((a, b) => a + b, 0), 0);
+  t.is(
+    tr.masks.subarray(p2 * 120, (p2 + 1) * 120).reduce((a, b) => a + b, 0),
+    0,
+  );
   t.is((result.summary as Record<string, unknown>).skipped_total, 0);
 });
 

@@ -46,7 +46,11 @@ test('source auto takes the full set when its files are there, and says so', asy
 });
 
 test('source auto falls back to the committed sample', async (t) => {
-  const { out, result } = await runStage(fashionMnist, { root: join(tempDir(), 'absent'), train: 30, test: 10 });
+  const { out, result } = await runStage(fashionMnist, {
+    root: join(tempDir(), 'absent'),
+    train: 30,
+    test: 10,
+  });
   const summary = result.summary as Record<string, unknown>;
   t.is(summary.used, 'sample');
   t.regex(summary.source as string, /^fashion-mnist sample \(/);

@@ -38,7 +38,12 @@ test('column-major fill: a 2x3 mask with only the last column set', (t) => {
 
 test('random masks survive encode then decode, large runs included', (t) => {
   const rng = new Rng(7);
-  for (const [h, w] of [[1, 1], [3, 5], [17, 9], [320, 390]]) {
+  for (const [h, w] of [
+    [1, 1],
+    [3, 5],
+    [17, 9],
+    [320, 390],
+  ]) {
     const p = rng.next();
     const mask = Uint8Array.from({ length: h * w }, () => (rng.next() < p ? 1 : 0));
     const rle = encodeRle(mask, h, w);
@@ -52,5 +57,7 @@ test('random masks survive encode then decode, large runs included', (t) => {
 test('a malformed RLE string says where it goes wrong', (t) => {
   t.throws(() => decodeCounts('0\u0020'), { message: /character 1/ });
   t.throws(() => decodeCounts('T'), { message: /ends inside a number/ });
-  t.throws(() => decodeRle({ size: [4, 4], counts: '02' }), { message: /cover 2 pixels.*4x4 mask has 16/ });
+  t.throws(() => decodeRle({ size: [4, 4], counts: '02' }), {
+    message: /cover 2 pixels.*4x4 mask has 16/,
+  });
 });

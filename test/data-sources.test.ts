@@ -12,9 +12,18 @@ import { rect, runStage, tempDir, writeJpeg, writePng } from './fixtures/data/he
  */
 function imageFolderFixture(perClass = 5): string {
   const root = tempDir();
-  for (const [cls, side, level] of [['a', 2, 200], ['b', 3, 100]] as const) {
+  for (const [cls, side, level] of [
+    ['a', 2, 200],
+    ['b', 3, 100],
+  ] as const) {
     for (let i = 0; i < perClass; i++) {
-      writePng(join(root, cls, `${i}.png`), 8, 8, 1, rect(8, 8, i, i + side, 1, 1 + side, level, 10));
+      writePng(
+        join(root, cls, `${i}.png`),
+        8,
+        8,
+        1,
+        rect(8, 8, i, i + side, 1, 1 + side, level, 10),
+      );
       writePng(join(root, 'masks', cls, `${i}.png`), 8, 8, 1, rect(8, 8, i, i + side, 1, 1 + side));
     }
   }
@@ -39,8 +48,14 @@ test('image-folder: classes from folders, masks binarised, seeded stratified spl
   const [cls, i] = id.split('/');
   const side = cls === 'a' ? 2 : 3;
   const level = cls === 'a' ? 200 : 100;
-  t.deepEqual([...ds.splits.test.masks.subarray(0, 64)], [...rect(8, 8, +i, +i + side, 1, 1 + side, 1)]);
-  t.deepEqual([...ds.splits.test.images.subarray(0, 64)], [...rect(8, 8, +i, +i + side, 1, 1 + side, level, 10)]);
+  t.deepEqual(
+    [...ds.splits.test.masks.subarray(0, 64)],
+    [...rect(8, 8, +i, +i + side, 1, 1 + side, 1)],
+  );
+  t.deepEqual(
+    [...ds.splits.test.images.subarray(0, 64)],
+    [...rect(8, 8, +i, +i + side, 1, 1 + side, level, 10)],
+  );
   t.is(result.summary && (result.summary as Record<string, unknown>).other_files, 1);
   t.deepEqual((result.summary as Record<string, unknown>).skipped_total, 0);
 });
@@ -62,9 +77,17 @@ test('image-folder: class selection, one-vs-rest and per-split limits', async (t
   const one = await readDataset(join(sel.out, 'dataset'));
   t.deepEqual(one.meta.classNames, ['b']);
   t.deepEqual(one.meta.counts, { train: 3, val: 0, test: 2 });
-  t.deepEqual((sel.result.summary as Record<string, unknown>).not_selected, { 'not-selected': 10, 'over-limit': 5 });
+  t.deepEqual((sel.result.summary as Record<string, unknown>).not_selected, {
+    'not-selected': 10,
+    'over-limit': 5,
+  });
 
-  const ovr = await runStage(imageFolder, { root, task: 'one-vs-rest', positive: 'b', split: { train: 0.6, val: 0.2, test: 0.2 } });
+  const ovr = await runStage(imageFolder, {
+    root,
+    task: 'one-vs-rest',
+    positive: 'b',
+    split: { train: 0.6, val: 0.2, test: 0.2 },
+  });
   const ds = await readDataset(join(ovr.out, 'dataset'));
   t.deepEqual(ds.meta.classNames, ['not b', 'b']);
   t.deepEqual(ds.meta.counts, { train: 12, val: 4, test: 4 });
@@ -102,7 +125,10 @@ test('image-folder: RGB images, JPEG, resize to a set size and mean/std', async 
   t.deepEqual([...mask], [...rect(8, 8, 2, 6, 2, 6, 1)]);
   const gray = ids.indexOf('gray/y');
   const g = ds.splits.train.images.subarray(gray * 192, (gray + 1) * 192);
-  t.true(g.every((v) => Math.abs(v - 128) <= 2), `JPEG gray level ${g[0]}`);
+  t.true(
+    g.every((v) => Math.abs(v - 128) <= 2),
+    `JPEG gray level ${g[0]}`,
+  );
 });
 
 test('csv-manifest: multi-label columns, mask per label, paths relative to the CSV', async (t) => {
@@ -136,7 +162,10 @@ test('csv-manifest: multi-label columns, mask per label, paths relative to the C
   t.deepEqual([...tr.targets!.subarray(first * 2, first * 2 + 2)], [1, 1]);
   t.deepEqual([...tr.targets!.subarray(none * 2, none * 2 + 2)], [0, 0]);
   // The union of the cat (top row) and dog (bottom row) masks.
-  t.deepEqual([...tr.masks.subarray(first * 16, first * 16 + 16)], [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1]);
+  t.deepEqual(
+    [...tr.masks.subarray(first * 16, first * 16 + 16)],
+    [1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1],
+  );
   t.true(tr.masks.subarray(none * 16, none * 16 + 16).every((v) => v === 0));
   t.deepEqual([...ds.splits.test.targets!], [0, 1]);
   t.is(ds.splits.test.labels[0], 1);
@@ -148,8 +177,14 @@ test('csv-manifest: a class-name column with `;` between classes, multi-class dr
     writePng(join(dir, `${n}.png`), 2, 2, 1, [9, 9, 9, 9]);
     writePng(join(dir, `${n}-m.png`), 2, 2, 1, [255, 0, 0, 0]);
   }
-  writeFileSync(join(dir, 'l.csv'), 'image,label,mask\np.png,x,p-m.png\nq.png,y,q-m.png\nr.png,x;y,r-m.png;r-m.png\n');
-  const { out, result } = await runStage(csvManifest, { csv: join(dir, 'l.csv'), split: { train: 1, val: 0, test: 0 } });
+  writeFileSync(
+    join(dir, 'l.csv'),
+    'image,label,mask\np.png,x,p-m.png\nq.png,y,q-m.png\nr.png,x;y,r-m.png;r-m.png\n',
+  );
+  const { out, result } = await runStage(csvManifest, {
+    csv: join(dir, 'l.csv'),
+    split: { train: 1, val: 0, test: 0 },
+  });
   const ds = await readDataset(join(out, 'dataset'));
   t.deepEqual(ds.meta.classNames, ['x', 'y']);
   t.deepEqual(ds.splits.train.ids!.slice().sort(), ['p.png', 'q.png']);

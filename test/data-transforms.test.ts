@@ -18,13 +18,24 @@ import { rect, runStage, tempDir } from './fixtures/data/helpers.js';
  * n images of h x w per split, image i filled with level 10 * (i + 1) and an
  * object (its mask) in rows/cols [1, h - 1) except the border; K classes.
  */
-function synthetic(n: number, h: number, w: number, K: number, object = rect(h, w, 1, h - 1, 1, w - 1, 1)): Dataset {
+function synthetic(
+  n: number,
+  h: number,
+  w: number,
+  K: number,
+  object = rect(h, w, 1, h - 1, 1, w - 1, 1),
+): Dataset {
   const split = () => {
     const images = new Uint8Array(n * h * w);
     for (let i = 0; i < n; i++) images.fill(10 * (i + 1), i * h * w, (i + 1) * h * w);
     const masks = new Uint8Array(n * h * w);
     for (let i = 0; i < n; i++) masks.set(object, i * h * w);
-    return { images, masks, labels: Uint8Array.from({ length: n }, (_, i) => i % K), ids: Array.from({ length: n }, (_, i) => `im${i}`) };
+    return {
+      images,
+      masks,
+      labels: Uint8Array.from({ length: n }, (_, i) => i % K),
+      ids: Array.from({ length: n }, (_, i) => `im${i}`),
+    };
   };
   return {
     meta: {
@@ -38,7 +49,16 @@ function synthetic(n: number, h: number, w: number, K: number, object = rect(h, 
       emptyMasks: { train: 0, val: 0, test: 0 },
       ids: true,
     },
-    splits: { train: split(), val: { images: new Uint8Array(0), labels: new Uint8Array(0), masks: new Uint8Array(0), ids: [] }, test: split() },
+    splits: {
+      train: split(),
+      val: {
+        images: new Uint8Array(0),
+        labels: new Uint8Array(0),
+        masks: new Uint8Array(0),
+        ids: [],
+      },
+      test: split(),
+    },
   };
 }
 
@@ -71,10 +91,14 @@ test('canvas: the object and its mask move together; the rest is the constant', 
     const [y, x] = objectAt(tr.masks, i, 8, 8);
     positions.add(`${y},${x}`);
     // The 2x2 object sits at (y, x): mask rows 1..3 of the 4x4 image start there.
-    t.deepEqual([...tr.masks.subarray(i * 64, (i + 1) * 64)], [...rect(8, 8, y, y + 2, x, x + 2, 1)]);
+    t.deepEqual(
+      [...tr.masks.subarray(i * 64, (i + 1) * 64)],
+      [...rect(8, 8, y, y + 2, x, x + 2, 1)],
+    );
     for (let k = 0; k < 64; k++) {
       const want = tr.masks[i * 64 + k] ? 10 * (i + 1) : 7;
-      if (tr.images[i * 64 + k] !== want) return t.fail(`image ${i} pixel ${k}: ${tr.images[i * 64 + k]} != ${want}`);
+      if (tr.images[i * 64 + k] !== want)
+        return t.fail(`image ${i} pixel ${k}: ${tr.images[i * 64 + k]} != ${want}`);
     }
   }
   t.true(positions.size > 1, 'seeded positions vary across images');
@@ -84,7 +108,11 @@ test('canvas: the object and its mask move together; the rest is the constant', 
 
 test('canvas: `paste: box` copies the whole image; noise stays within its level', (t) => {
   const input = synthetic(3, 4, 4, 3);
-  const box = placeOnCanvas(input, settings({ paste: 'box', background: 'noise', noiseLevel: 5 }), 1).splits.test;
+  const box = placeOnCanvas(
+    input,
+    settings({ paste: 'box', background: 'noise', noiseLevel: 5 }),
+    1,
+  ).splits.test;
   for (let i = 0; i < 3; i++) {
     const img = box.images.subarray(i * 64, (i + 1) * 64);
     t.is(img.filter((v) => v === 10 * (i + 1)).length, 16);
@@ -94,7 +122,8 @@ test('canvas: `paste: box` copies the whole image; noise stays within its level'
 
 test('canvas: a texture background is made of the other images', (t) => {
   const input = synthetic(4, 4, 4, 2);
-  const tex = placeOnCanvas(input, settings({ background: 'texture', H: 12, W: 12 }), 2).splits.train;
+  const tex = placeOnCanvas(input, settings({ background: 'texture', H: 12, W: 12 }), 2).splits
+    .train;
   for (let i = 0; i < 4; i++) {
     const own = 10 * (i + 1);
     const others = [10, 20, 30, 40].filter((v) => v !== own);
@@ -112,7 +141,12 @@ test('decoy: in train the patch follows the label, at test it does not; never on
   // 16x16 images, object a 6x6 square in the middle.
   const input = synthetic(200, 16, 16, K, rect(16, 16, 5, 11, 5, 11, 1));
   const problems = new DataProblems('decoy');
-  const { dataset, placed } = addDecoys(input, { size: 2, margin: 1, correlation: 1, correlated: ['train'] }, 0, problems);
+  const { dataset, placed } = addDecoys(
+    input,
+    { size: 2, margin: 1, correlation: 1, correlated: ['train'] },
+    0,
+    problems,
+  );
   t.deepEqual(dataset.meta.extraMasks, ['decoy']);
   t.deepEqual(placed.train, { patches: 200, none: 0 });
   const spots = anchors(16, 16, 2, 1);
@@ -123,8 +157,14 @@ test('decoy: in train the patch follows the label, at test it does not; never on
     for (let i = 0; i < 200; i++) {
       const d = sp.extraMasks!.decoy.subarray(i * 256, (i + 1) * 256);
       const obj = sp.masks.subarray(i * 256, (i + 1) * 256);
-      t.is(d.reduce((a, b) => a + b, 0), 4);
-      t.true(d.every((v, k) => !(v && obj[k])), 'patch off the object');
+      t.is(
+        d.reduce((a, b) => a + b, 0),
+        4,
+      );
+      t.true(
+        d.every((v, k) => !(v && obj[k])),
+        'patch off the object',
+      );
       const [y, x] = spots[sp.labels[i]];
       const level = sp.images[i * 256 + y * 16 + x];
       if (d[y * 16 + x] === 1 && level === classLevel(sp.labels[i], K)) n++;
@@ -143,7 +183,12 @@ test('decoy: a patch whose anchor touches the object moves to the nearest free p
   // Object covers the top-left corner; class 0's anchor is (1, 1).
   const input = synthetic(1, 10, 10, 2, rect(10, 10, 0, 4, 0, 4, 1));
   const problems = new DataProblems('decoy');
-  const { dataset } = addDecoys(input, { size: 2, margin: 1, correlation: 1, correlated: ['train'] }, 0, problems);
+  const { dataset } = addDecoys(
+    input,
+    { size: 2, margin: 1, correlation: 1, correlated: ['train'] },
+    0,
+    problems,
+  );
   const d = dataset.splits.train.extraMasks!.decoy;
   // The patch grown by one pixel must miss columns 0..3: (1, 5) and (5, 1)
   // are both 4 away; the lower row wins.
@@ -153,24 +198,41 @@ test('decoy: a patch whose anchor touches the object moves to the nearest free p
 test('decoy: no room for a patch leaves the image without one, with a warning', (t) => {
   const input = synthetic(2, 6, 6, 2, rect(6, 6, 0, 6, 0, 6, 1));
   const problems = new DataProblems('dec');
-  const { placed } = addDecoys(input, { size: 2, margin: 1, correlation: 1, correlated: ['train'] }, 0, problems);
+  const { placed } = addDecoys(
+    input,
+    { size: 2, margin: 1, correlation: 1, correlated: ['train'] },
+    0,
+    problems,
+  );
   t.deepEqual(placed.train, { patches: 0, none: 2 });
-  t.is(problems.summary().messages[0], 'dec: train image im0: the object leaves no room for the patch (decoy-not-placed)');
+  t.is(
+    problems.summary().messages[0],
+    'dec: train image im0: the object leaves no room for the patch (decoy-not-placed)',
+  );
 });
 
 test('select-mask makes the decoy mask primary and keeps the object as an extra mask', (t) => {
   const input = synthetic(4, 10, 10, 2, rect(10, 10, 3, 7, 3, 7, 1));
-  const { dataset } = addDecoys(input, { size: 2, margin: 1, correlation: 1, correlated: ['train'] }, 0, new DataProblems('d'));
+  const { dataset } = addDecoys(
+    input,
+    { size: 2, margin: 1, correlation: 1, correlated: ['train'] },
+    0,
+    new DataProblems('d'),
+  );
   const swapped = swapMask(dataset, 'decoy', 'sel');
   t.is(swapped.meta.maskName, 'decoy');
   t.deepEqual(swapped.meta.extraMasks, ['object']);
   t.deepEqual(swapped.splits.train.masks, dataset.splits.train.extraMasks!.decoy);
   t.deepEqual(swapped.splits.train.extraMasks!.object, dataset.splits.train.masks);
-  t.throws(() => swapMask(input, 'decoy', 'sel'), { message: 'sel: the dataset has no mask `decoy`; its extra masks are: (none)' });
+  t.throws(() => swapMask(input, 'decoy', 'sel'), {
+    message: 'sel: the dataset has no mask `decoy`; its extra masks are: (none)',
+  });
 
   // batchTensors can read an extra mask directly too.
   const b = batchTensors(dataset, 'train', [0], { mask: 'decoy' });
-  t.deepEqual(Array.from(b.mask.dataSync()), [...dataset.splits.train.extraMasks!.decoy.subarray(0, 100)]);
+  t.deepEqual(Array.from(b.mask.dataSync()), [
+    ...dataset.splits.train.extraMasks!.decoy.subarray(0, 100),
+  ]);
   disposeBatch(b);
 });
 
@@ -190,7 +252,10 @@ test('canvas, decoy and select-mask as stages: artifact in, artifact out', async
   });
   const s = await runStage(selectMask, { data: join(d.out, 'dataset'), mask: 'decoy' });
   const sel = await readDataset(join(s.out, 'dataset'));
-  t.is(sel.splits.test.masks.reduce((a, b) => a + b, 0), 8 * 4);
+  t.is(
+    sel.splits.test.masks.reduce((a, b) => a + b, 0),
+    8 * 4,
+  );
 });
 
 test('normalisation: batchTensors returns (x / 255 - mean) / std per channel', (t) => {
@@ -207,8 +272,17 @@ test('a dataset written before the val split existed still reads', async (t) => 
   const ds = synthetic(2, 3, 3, 2);
   await writeDataset(dir, ds);
   // Remove what the old format lacked: val files, ids and counts.val.
-  for (const f of readdirSync(dir)) if (f.startsWith('val-') || f.endsWith('-ids.json')) rmSync(join(dir, f));
-  writeFileSync(join(dir, 'dataset.json'), JSON.stringify({ ...ds.meta, ids: undefined, counts: { train: 2, test: 2 }, emptyMasks: { train: 0, test: 0 } }));
+  for (const f of readdirSync(dir))
+    if (f.startsWith('val-') || f.endsWith('-ids.json')) rmSync(join(dir, f));
+  writeFileSync(
+    join(dir, 'dataset.json'),
+    JSON.stringify({
+      ...ds.meta,
+      ids: undefined,
+      counts: { train: 2, test: 2 },
+      emptyMasks: { train: 0, test: 0 },
+    }),
+  );
   const back = await readDataset(dir);
   t.is(back.meta.counts.val, 0);
   t.is(back.splits.val!.labels.length, 0);

@@ -22,12 +22,15 @@ import { EXIT, UsageError } from '../usage.js';
 export async function dataCommand(options: CliOptions): Promise<number> {
   const [sub, file, ...extra] = options.positionals;
   if (sub !== 'preview') {
-    throw new UsageError(`\`alignlab data\` has one subcommand: alignlab data preview study.yaml [--stage data] [--n 16]`);
+    throw new UsageError(
+      `\`alignlab data\` has one subcommand: alignlab data preview study.yaml [--stage data] [--n 16]`,
+    );
   }
   if (file === undefined) throw new UsageError('`alignlab data preview` needs a study file');
   if (extra.length > 0) throw new UsageError(`unexpected argument \`${extra[0]}\``);
   const split = (options.split ?? 'train') as SplitName;
-  if (!SPLITS.includes(split)) throw new UsageError(`--split must be one of ${SPLITS.join(', ')}; got \`${split}\``);
+  if (!SPLITS.includes(split))
+    throw new UsageError(`--split must be one of ${SPLITS.join(', ')}; got \`${split}\``);
 
   const { plan, registry, plugins } = await loadStudy(file, options);
   const stage = options.stage ?? 'data';
@@ -37,14 +40,19 @@ export async function dataCommand(options: CliOptions): Promise<number> {
     throw new UsageError(`the study has no stage \`${stage}\`; its stages: ${stages.join(', ')}`);
   }
   if (registry.get(target.kind)?.outputs.dataset?.type !== 'artifact') {
-    throw new UsageError(`stage \`${stage}\` (kind \`${target.kind}\`) has no \`dataset\` output to preview`);
+    throw new UsageError(
+      `stage \`${stage}\` (kind \`${target.kind}\`) has no \`dataset\` output to preview`,
+    );
   }
 
   // Only the target and what it reads from run; cached results are reused.
   const needed = upstream(plan, target.id);
   const backend = await resolveBackend(options.backend);
   const cacheDir = resolve(options.cacheDir);
-  const logger = createLogger({ json: false, streams: { out: process.stderr, err: process.stderr } });
+  const logger = createLogger({
+    json: false,
+    streams: { out: process.stderr, err: process.stderr },
+  });
   try {
     const summary = await runPlan(needed, {
       registry,
@@ -90,5 +98,9 @@ function upstream(plan: Plan, id: string): Plan {
   };
   visit(id);
   const instances = plan.instances.filter((i) => need.has(i.id));
-  return { ...plan, instances, cells: [{ id: '', axes: {}, instances: instances.map((i) => i.id) }] };
+  return {
+    ...plan,
+    instances,
+    cells: [{ id: '', axes: {}, instances: instances.map((i) => i.id) }],
+  };
 }

@@ -11,7 +11,15 @@
  */
 import { join } from 'node:path';
 import type { Json, StageKind } from '../types.js';
-import { type Dataset, type Split, SPLITS, countEmpty, readDataset, splitOf, writeDataset } from '../data/dataset.js';
+import {
+  type Dataset,
+  type Split,
+  SPLITS,
+  countEmpty,
+  readDataset,
+  splitOf,
+  writeDataset,
+} from '../data/dataset.js';
 import { Rng } from '../tf/rng.js';
 
 export const canvas: StageKind = {
@@ -21,16 +29,38 @@ export const canvas: StageKind = {
   usesEngine: false,
   params: {
     data: { type: 'artifact', required: true, doc: 'the dataset to transform' },
-    height: { type: 'integer', min: 1, default: null, doc: 'canvas height; default twice the image height' },
-    width: { type: 'integer', min: 1, default: null, doc: 'canvas width; default twice the image width' },
+    height: {
+      type: 'integer',
+      min: 1,
+      default: null,
+      doc: 'canvas height; default twice the image height',
+    },
+    width: {
+      type: 'integer',
+      min: 1,
+      default: null,
+      doc: 'canvas width; default twice the image width',
+    },
     background: {
       type: 'string',
       enum: ['noise', 'texture', 'constant'],
       default: 'noise',
       doc: 'what surrounds the object',
     },
-    noise_level: { type: 'integer', min: 0, max: 255, default: 128, doc: 'noise pixels are uniform in 0..noise_level' },
-    value: { type: 'integer', min: 0, max: 255, default: 0, doc: 'gray level of a constant background' },
+    noise_level: {
+      type: 'integer',
+      min: 0,
+      max: 255,
+      default: 128,
+      doc: 'noise pixels are uniform in 0..noise_level',
+    },
+    value: {
+      type: 'integer',
+      min: 0,
+      max: 255,
+      default: 0,
+      doc: 'gray level of a constant background',
+    },
     paste: {
       type: 'string',
       enum: ['mask', 'box'],
@@ -60,7 +90,9 @@ export const canvas: StageKind = {
     };
     const out = placeOnCanvas(input, settings, ctx.seed);
     await writeDataset(join(ctx.outDir, 'dataset'), out);
-    ctx.log(`placed ${SPLITS.map((s) => `${out.meta.counts[s] ?? 0} ${s}`).join(', ')} images on ${H}x${W}`);
+    ctx.log(
+      `placed ${SPLITS.map((s) => `${out.meta.counts[s] ?? 0} ${s}`).join(', ')} images on ${H}x${W}`,
+    );
     return {
       summary: {
         source: out.meta.source,
@@ -99,7 +131,8 @@ export function placeOnCanvas(input: Dataset, o: CanvasSettings, seed: number): 
       masks: new Uint8Array(n * H * W),
     };
     const extra = Object.entries(src.extraMasks ?? {});
-    if (extra.length > 0) out.extraMasks = Object.fromEntries(extra.map(([k]) => [k, new Uint8Array(n * H * W)]));
+    if (extra.length > 0)
+      out.extraMasks = Object.fromEntries(extra.map(([k]) => [k, new Uint8Array(n * H * W)]));
 
     for (let i = 0; i < n; i++) {
       const img = out.images.subarray(i * H * W * c, (i + 1) * H * W * c);
@@ -117,7 +150,8 @@ export function placeOnCanvas(input: Dataset, o: CanvasSettings, seed: number): 
             for (let k = 0; k < c; k++) img[to * c + k] = src.images[(i * h * w + from) * c + k];
           }
           out.masks[i * H * W + to] = mask[from];
-          for (const [name, m] of extra) out.extraMasks![name][i * H * W + to] = m[i * h * w + from];
+          for (const [name, m] of extra)
+            out.extraMasks![name][i * H * W + to] = m[i * h * w + from];
         }
       }
     }
@@ -126,7 +160,14 @@ export function placeOnCanvas(input: Dataset, o: CanvasSettings, seed: number): 
     emptyMasks[s] = countEmpty(out.masks, H * W);
   }
   return {
-    meta: { ...input.meta, height: H, width: W, counts, emptyMasks, source: `${input.meta.source} on ${H}x${W} ${o.background} canvas` },
+    meta: {
+      ...input.meta,
+      height: H,
+      width: W,
+      counts,
+      emptyMasks,
+      source: `${input.meta.source} on ${H}x${W} ${o.background} canvas`,
+    },
     splits,
   };
 }

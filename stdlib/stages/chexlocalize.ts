@@ -31,7 +31,11 @@ export const chexlocalize: StageKind = {
   doc: 'CheXlocalize chest X-rays: label CSVs plus RLE segmentations per pathology.',
   usesEngine: false,
   params: {
-    root: { type: 'string', required: true, doc: 'folder with the label CSVs and segmentation JSONs' },
+    root: {
+      type: 'string',
+      required: true,
+      doc: 'folder with the label CSVs and segmentation JSONs',
+    },
     label_csvs: {
       type: 'list',
       default: ['val_labels.csv', 'test_labels.csv'],
@@ -42,8 +46,16 @@ export const chexlocalize: StageKind = {
       default: ['gt_segmentations_val.json', 'gt_segmentations_test.json'],
       doc: 'segmentation JSONs, relative to root',
     },
-    image_root: { type: 'string', default: null, doc: 'folder the CSV `Path`s are relative to; default root' },
-    path_prefix: { type: 'string', default: '', doc: 'leading part of `Path` to drop, e.g. `CheXpert-v1.0/`' },
+    image_root: {
+      type: 'string',
+      default: null,
+      doc: 'folder the CSV `Path`s are relative to; default root',
+    },
+    path_prefix: {
+      type: 'string',
+      default: '',
+      doc: 'leading part of `Path` to drop, e.g. `CheXpert-v1.0/`',
+    },
     ...SOURCE_PARAMS,
     task: { ...SOURCE_PARAMS.task, default: 'multi-label' },
     color: { ...SOURCE_PARAMS.color, default: 'gray' },
@@ -67,7 +79,11 @@ export const chexlocalize: StageKind = {
   },
 };
 
-async function readSegmentations(root: string, files: string[], problems: DataProblems): Promise<Segmentations> {
+async function readSegmentations(
+  root: string,
+  files: string[],
+  problems: DataProblems,
+): Promise<Segmentations> {
   const all: Segmentations = {};
   for (const f of files) {
     const path = resolve(root, f);
@@ -104,7 +120,11 @@ export async function listImages(
     const columns = CHEX_PATHOLOGIES.filter((c) => {
       if (header.includes(c)) return true;
       const n = rows.length;
-      problems.warn('missing-label-column', f, `has no label column \`${c}\`; taken as absent in its ${n} rows`);
+      problems.warn(
+        'missing-label-column',
+        f,
+        `has no label column \`${c}\`; taken as absent in its ${n} rows`,
+      );
       return false;
     });
 
@@ -113,7 +133,11 @@ export async function listImages(
       const rel = cells.Path.startsWith(prefix) ? cells.Path.slice(prefix.length) : cells.Path;
       const path = resolveInside(imageRoot, imageRoot, rel);
       if (path === undefined) {
-        problems.skip('path-escapes-root', `${at} (${cells.Path})`, `image path leaves the image root ${imageRoot}`);
+        problems.skip(
+          'path-escapes-root',
+          `${at} (${cells.Path})`,
+          `image path leaves the image root ${imageRoot}`,
+        );
         continue;
       }
       const bad = columns.find((c) => ![...POSITIVE, ...NOT_POSITIVE].includes(cells[c]));

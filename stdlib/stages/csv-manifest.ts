@@ -38,15 +38,47 @@ export const csvManifest: StageKind = {
   doc: 'Images, labels (multi-label allowed) and mask paths listed in a CSV.',
   usesEngine: false,
   params: {
-    csv: { type: 'string', required: true, doc: 'the CSV file; paths in it are relative to its folder' },
-    root: { type: 'string', default: null, doc: 'folder every listed path must stay in; default the CSV\'s folder' },
+    csv: {
+      type: 'string',
+      required: true,
+      doc: 'the CSV file; paths in it are relative to its folder',
+    },
+    root: {
+      type: 'string',
+      default: null,
+      doc: "folder every listed path must stay in; default the CSV's folder",
+    },
     image_column: { type: 'string', default: 'image', doc: 'column with the image path' },
-    id_column: { type: 'string', default: null, doc: 'column with a unique id; default the image path' },
-    label_column: { type: 'string', default: 'label', doc: 'column naming the class (`;` between several)' },
-    mask_column: { type: 'string', default: 'mask', doc: 'column with the mask path(s) for `label_column`' },
-    label_columns: { type: 'list', default: null, doc: 'one 0/1 column per class (multi-label); overrides label_column' },
-    mask_columns: { type: 'map', default: {}, doc: 'class -> mask path column for label_columns; default `<class>_mask`' },
-    split_column: { type: 'string', default: null, doc: 'column giving train/val/test; default a seeded split' },
+    id_column: {
+      type: 'string',
+      default: null,
+      doc: 'column with a unique id; default the image path',
+    },
+    label_column: {
+      type: 'string',
+      default: 'label',
+      doc: 'column naming the class (`;` between several)',
+    },
+    mask_column: {
+      type: 'string',
+      default: 'mask',
+      doc: 'column with the mask path(s) for `label_column`',
+    },
+    label_columns: {
+      type: 'list',
+      default: null,
+      doc: 'one 0/1 column per class (multi-label); overrides label_column',
+    },
+    mask_columns: {
+      type: 'map',
+      default: {},
+      doc: 'class -> mask path column for label_columns; default `<class>_mask`',
+    },
+    split_column: {
+      type: 'string',
+      default: null,
+      doc: 'column giving train/val/test; default a seeded split',
+    },
     ...SOURCE_PARAMS,
   },
   outputs: {
@@ -55,7 +87,8 @@ export const csvManifest: StageKind = {
   },
   async run(ctx, p) {
     const csvPath = resolve(p.csv as string);
-    if (!existsSync(csvPath)) throw new Error(`${ctx.instanceId}: CSV file ${csvPath} does not exist`);
+    if (!existsSync(csvPath))
+      throw new Error(`${ctx.instanceId}: CSV file ${csvPath} does not exist`);
     const problems = new DataProblems(ctx.instanceId, (m) => ctx.log(m));
     const { items, classNames } = await listManifest(csvPath, p, problems);
     const { dataset, summary } = await buildDataset(items, {
@@ -81,7 +114,10 @@ export async function listManifest(
   const threshold = p.mask_threshold as number;
   const need = (col: string, what: string) => {
     if (!header.includes(col)) {
-      throw problems.fatal(shownCsv, `has no ${what} column \`${col}\` (columns: ${header.join(', ')})`);
+      throw problems.fatal(
+        shownCsv,
+        `has no ${what} column \`${col}\` (columns: ${header.join(', ')})`,
+      );
     }
   };
   need(p.image_column as string, 'image');
@@ -94,14 +130,20 @@ export async function listManifest(
   if (multi !== null) {
     classNames = multi.filter((c) => {
       if (header.includes(c)) return true;
-      problems.warn('missing-label-column', shownCsv, `has no label column \`${c}\`; class \`${c}\` dropped`);
+      problems.warn(
+        'missing-label-column',
+        shownCsv,
+        `has no label column \`${c}\`; class \`${c}\` dropped`,
+      );
       return false;
     });
-    if (classNames.length === 0) throw problems.fatal(shownCsv, 'has none of the label columns; nothing to label');
+    if (classNames.length === 0)
+      throw problems.fatal(shownCsv, 'has none of the label columns; nothing to label');
   } else {
     need(p.label_column as string, 'label');
     const names = new Set<string>();
-    for (const r of rows) for (const c of splitCell(r.cells[p.label_column as string])) names.add(c);
+    for (const r of rows)
+      for (const c of splitCell(r.cells[p.label_column as string])) names.add(c);
     classNames = [...names].sort();
   }
 
@@ -116,7 +158,11 @@ export async function listManifest(
     }
     const imagePath = resolveInside(root, base, image);
     if (imagePath === undefined) {
-      problems.skip('path-escapes-root', `${at} (${image})`, `image path leaves the data root ${root}`);
+      problems.skip(
+        'path-escapes-root',
+        `${at} (${image})`,
+        `image path leaves the data root ${root}`,
+      );
       continue;
     }
 
@@ -147,7 +193,11 @@ export async function listManifest(
       }
       const maskPath = resolveInside(root, base, cell);
       if (maskPath === undefined) {
-        problems.skip('path-escapes-root', `${at} (${cell})`, `mask path leaves the data root ${root}`);
+        problems.skip(
+          'path-escapes-root',
+          `${at} (${cell})`,
+          `mask path leaves the data root ${root}`,
+        );
         escaped = true;
         break;
       }
@@ -165,7 +215,11 @@ export async function listManifest(
     if (p.split_column !== null) {
       const s = SPLIT_NAMES[cells[p.split_column as string].toLowerCase()];
       if (s === undefined) {
-        problems.skip('bad-split', at, `split \`${cells[p.split_column as string]}\` is not train, val or test`);
+        problems.skip(
+          'bad-split',
+          at,
+          `split \`${cells[p.split_column as string]}\` is not train, val or test`,
+        );
         continue;
       }
       item.split = s;

@@ -16,7 +16,15 @@
  */
 import { join } from 'node:path';
 import type { Json, StageKind } from '../types.js';
-import { type Dataset, type Split, type SplitName, SPLITS, readDataset, splitOf, writeDataset } from '../data/dataset.js';
+import {
+  type Dataset,
+  type Split,
+  type SplitName,
+  SPLITS,
+  readDataset,
+  splitOf,
+  writeDataset,
+} from '../data/dataset.js';
 import { DataProblems } from '../data/problems.js';
 import { Rng } from '../tf/rng.js';
 
@@ -34,10 +42,30 @@ export const decoy: StageKind = {
   usesEngine: false,
   params: {
     data: { type: 'artifact', required: true, doc: 'the dataset to transform' },
-    size: { type: 'integer', min: 1, default: null, doc: 'patch side in pixels; default an eighth of the smaller image side (at least 2)' },
-    margin: { type: 'integer', min: 0, default: 1, doc: 'distance of the anchors from the image border' },
-    correlation: { type: 'number', min: 0, max: 1, default: 1, doc: 'share of correlated-split images whose patch follows the label' },
-    correlated: { type: 'list', default: ['train'], doc: 'splits where the patch follows the label' },
+    size: {
+      type: 'integer',
+      min: 1,
+      default: null,
+      doc: 'patch side in pixels; default an eighth of the smaller image side (at least 2)',
+    },
+    margin: {
+      type: 'integer',
+      min: 0,
+      default: 1,
+      doc: 'distance of the anchors from the image border',
+    },
+    correlation: {
+      type: 'number',
+      min: 0,
+      max: 1,
+      default: 1,
+      doc: 'share of correlated-split images whose patch follows the label',
+    },
+    correlated: {
+      type: 'list',
+      default: ['train'],
+      doc: 'splits where the patch follows the label',
+    },
   },
   outputs: {
     dataset: { type: 'artifact', doc: 'the dataset with patches; extra mask `decoy`' },
@@ -49,7 +77,9 @@ export const decoy: StageKind = {
     const correlated = p.correlated as string[];
     for (const s of correlated) {
       if (!(SPLITS as readonly string[]).includes(s)) {
-        throw new Error(`${ctx.instanceId}: \`correlated\` lists \`${s}\`; splits are train, val and test`);
+        throw new Error(
+          `${ctx.instanceId}: \`correlated\` lists \`${s}\`; splits are train, val and test`,
+        );
       }
     }
     const settings: DecoySettings = {
@@ -109,7 +139,9 @@ export function addDecoys(
     throw new Error('the dataset already has a `decoy` mask; add decoys once');
   }
   if (o.size + 2 * o.margin > Math.min(h, w)) {
-    throw new Error(`a ${o.size}-pixel patch with margin ${o.margin} does not fit ${h}x${w} images`);
+    throw new Error(
+      `a ${o.size}-pixel patch with margin ${o.margin} does not fit ${h}x${w} images`,
+    );
   }
   const K = input.meta.classNames.length;
   const spots = anchors(h, w, o.size, o.margin);
@@ -136,7 +168,11 @@ export function addDecoys(
       const at = freeSpot(object, h, w, o.size, anchor);
       if (at === undefined) {
         count.none++;
-        problems.warn('decoy-not-placed', `${s} image ${src.ids?.[i] ?? i}`, 'the object leaves no room for the patch');
+        problems.warn(
+          'decoy-not-placed',
+          `${s} image ${src.ids?.[i] ?? i}`,
+          'the object leaves no room for the patch',
+        );
         continue;
       }
       count.patches++;

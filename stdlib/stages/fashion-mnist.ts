@@ -47,9 +47,7 @@ async function readSplit(dir: string, prefix: string) {
   const images = await readIdx(join(dir, `${prefix}-images-idx3-ubyte.gz`));
   const labels = await readIdx(join(dir, `${prefix}-labels-idx1-ubyte.gz`));
   if (images.dims[0] !== labels.dims[0]) {
-    throw new Error(
-      `${dir}: ${prefix} has ${images.dims[0]} images but ${labels.dims[0]} labels`,
-    );
+    throw new Error(`${dir}: ${prefix} has ${images.dims[0]} images but ${labels.dims[0]} labels`);
   }
   return { images, labels };
 }
@@ -100,7 +98,11 @@ export const fashionMnist: StageKind = {
       doc: 'validation images, drawn from the training file apart from the training images',
     },
     mean: { type: 'list', default: null, doc: 'mean (0-1 scale) subtracted when batching' },
-    std: { type: 'list', default: null, doc: 'standard deviation (0-1 scale) divided by when batching' },
+    std: {
+      type: 'list',
+      default: null,
+      doc: 'standard deviation (0-1 scale) divided by when batching',
+    },
     classes: {
       type: 'list',
       default: null,
@@ -142,7 +144,13 @@ export const fashionMnist: StageKind = {
       // Validation images come out of the training file first; training
       // images are then drawn from the rest, as before when val is 0.
       const exclude = s === 'train' ? new Set(splits.val?.ids?.map(Number) ?? []) : undefined;
-      const idx = select(raw.labels.data, classes, p[s] as number, Rng.derive(ctx.seed, `data:${s}`), exclude);
+      const idx = select(
+        raw.labels.data,
+        classes,
+        p[s] as number,
+        Rng.derive(ctx.seed, `data:${s}`),
+        exclude,
+      );
       const images = new Uint8Array(idx.length * px);
       const masks = new Uint8Array(idx.length * px);
       const labels = new Uint8Array(idx.length);
@@ -170,7 +178,8 @@ export const fashionMnist: StageKind = {
         width: 28,
         channels: 1,
         classNames: FASHION_CLASSES,
-        source: source === 'sample' ? `fashion-mnist sample (${dir})` : `fashion-mnist full (${dir})`,
+        source:
+          source === 'sample' ? `fashion-mnist sample (${dir})` : `fashion-mnist full (${dir})`,
         counts,
         emptyMasks,
         task: 'multi-class',

@@ -30,7 +30,11 @@ export const imageFolder: StageKind = {
       default: 'masks',
       doc: 'folder (relative to root) with one subfolder per class holding the masks; `.` for masks beside images',
     },
-    mask_suffix: { type: 'string', default: '', doc: 'added to an image\'s name to get its mask\'s, e.g. `_mask`' },
+    mask_suffix: {
+      type: 'string',
+      default: '',
+      doc: "added to an image's name to get its mask's, e.g. `_mask`",
+    },
     ...SOURCE_PARAMS,
   },
   outputs: {
@@ -39,11 +43,19 @@ export const imageFolder: StageKind = {
   },
   async run(ctx, p) {
     const root = resolve(p.root as string);
-    if (!existsSync(root)) throw new Error(`${ctx.instanceId}: image folder ${root} does not exist`);
+    if (!existsSync(root))
+      throw new Error(`${ctx.instanceId}: image folder ${root} does not exist`);
     const problems = new DataProblems(ctx.instanceId, (m) => ctx.log(m));
-    const { items, classNames, otherFiles } = await listFolder(root, p.masks as string, p.mask_suffix as string, p.mask_threshold as number);
+    const { items, classNames, otherFiles } = await listFolder(
+      root,
+      p.masks as string,
+      p.mask_suffix as string,
+      p.mask_threshold as number,
+    );
     if (classNames.length === 0) {
-      throw new Error(`${ctx.instanceId}: ${root} has no class folders; expected root/<class>/<image>`);
+      throw new Error(
+        `${ctx.instanceId}: ${root} has no class folders; expected root/<class>/<image>`,
+      );
     }
     const { dataset, summary } = await buildDataset(items, {
       ...sourceOptions(ctx, p, problems),
@@ -80,7 +92,9 @@ async function listFolder(root: string, masks: string, suffix: string, threshold
         continue;
       }
       if (beside && suffix !== '' && stem.endsWith(suffix)) continue;
-      const maskFile = IMAGE_EXT.map((e) => join(maskRoot, cls, `${stem}${suffix}${e}`)).find((f) => existsSync(f));
+      const maskFile = IMAGE_EXT.map((e) => join(maskRoot, cls, `${stem}${suffix}${e}`)).find((f) =>
+        existsSync(f),
+      );
       items.push({
         id: `${cls}/${stem}`,
         file: join(cls, name),

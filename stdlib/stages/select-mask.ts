@@ -7,7 +7,15 @@
  */
 import { join } from 'node:path';
 import type { StageKind } from '../types.js';
-import { type Split, SPLITS, countEmpty, readDataset, splitOf, writeDataset, type Dataset } from '../data/dataset.js';
+import {
+  type Split,
+  SPLITS,
+  countEmpty,
+  readDataset,
+  splitOf,
+  writeDataset,
+  type Dataset,
+} from '../data/dataset.js';
 
 export const selectMask: StageKind = {
   kind: 'select-mask',
@@ -26,7 +34,9 @@ export const selectMask: StageKind = {
     const input = await readDataset(p.data as string);
     const out = swapMask(input, p.mask as string, ctx.instanceId);
     await writeDataset(join(ctx.outDir, 'dataset'), out);
-    return { summary: { mask: out.meta.maskName ?? null, empty_masks: out.meta.emptyMasks as never } };
+    return {
+      summary: { mask: out.meta.maskName ?? null, empty_masks: out.meta.emptyMasks as never },
+    };
   },
 };
 
