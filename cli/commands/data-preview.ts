@@ -23,7 +23,8 @@ export async function dataCommand(options: CliOptions): Promise<number> {
   const [sub, file, ...extra] = options.positionals;
   if (sub !== 'preview') {
     throw new UsageError(
-      `\`alignlab data\` has one subcommand: alignlab data preview study.yaml [--stage data] [--n 16]`,
+      '`alignlab data` has one subcommand: ' +
+        'alignlab data preview study.yaml [--stage data] [--n 16]',
     );
   }
   if (file === undefined) throw new UsageError('`alignlab data preview` needs a study file');

@@ -153,7 +153,10 @@ export async function buildDataset(
 
   const size = { height: o.height, width: o.width };
   const loaded: Record<SplitName, Loaded[]> = { train: [], val: [], test: [] };
-  const planned = SPLITS.reduce((a, s) => a + Math.min(order[s].length, o.limits[s] ?? Infinity), 0);
+  const planned = SPLITS.reduce(
+    (a, s) => a + Math.min(order[s].length, o.limits[s] ?? Infinity),
+    0,
+  );
   let done = 0;
   for (const s of SPLITS) {
     const limit = o.limits[s] ?? Infinity;
@@ -179,17 +182,21 @@ function selectClasses(o: BuildOptions): string[] {
   const selected = o.classes ?? o.classNames;
   for (const c of selected) {
     if (!o.classNames.includes(c)) {
-      throw new DataError(`class \`${c}\` is not among this source's classes: ${o.classNames.join(', ')}`);
+      throw new DataError(
+        `class \`${c}\` is not among this source's classes: ${o.classNames.join(', ')}`,
+      );
     }
   }
   if (o.task === 'one-vs-rest' && (o.positive === undefined || !selected.includes(o.positive))) {
     throw new DataError(
       o.positive === undefined
         ? 'a one-vs-rest task needs `positive:` naming one of the classes'
-        : `positive class \`${o.positive}\` is not among the selected classes: ${selected.join(', ')}`,
+        : `positive class \`${o.positive}\` is not among the selected classes: ` +
+            selected.join(', '),
     );
   }
-  if (selected.length > 255) throw new DataError(`${selected.length} classes; at most 255 fit a label byte`);
+  if (selected.length > 255)
+    throw new DataError(`${selected.length} classes; at most 255 fit a label byte`);
   return selected;
 }
 
@@ -204,7 +211,12 @@ function keep(item: SourceItem, selected: string[], o: BuildOptions): Kept | str
   if (item.positives.length > 0 && sel.length === 0) return 'not-selected';
   if (o.task === 'one-vs-rest') {
     const label = sel.includes(o.positive as string) ? 1 : 0;
-    return { item, selected: label === 1 ? [o.positive as string] : [], label, stratum: String(label) };
+    return {
+      item,
+      selected: label === 1 ? [o.positive as string] : [],
+      label,
+      stratum: String(label),
+    };
   }
   const label = sel.length > 0 ? selected.indexOf(sel[0]) : 0;
   return { item, selected: sel, label, stratum: sel.join('|') };
@@ -224,7 +236,8 @@ async function load(
     image = decodeImage(await readFile(item.path));
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
-    const why = err.code === 'ENOENT' ? 'image file not found' : `cannot read the image: ${err.message}`;
+    const why =
+      err.code === 'ENOENT' ? 'image file not found' : `cannot read the image: ${err.message}`;
     p.skip('unreadable-image', item.file, why);
     return undefined;
   }
@@ -238,7 +251,11 @@ async function load(
   for (const cls of k.selected) {
     const source = item.masks[cls];
     if (source === undefined || typeof source === 'string') {
-      p.skip('missing-mask', item.file, `no mask for class \`${cls}\`${source ? `: ${source}` : ''}`);
+      p.skip(
+        'missing-mask',
+        item.file,
+        `no mask for class \`${cls}\`${source ? `: ${source}` : ''}`,
+      );
       return undefined;
     }
     let m: DecodedMask;
@@ -246,12 +263,15 @@ async function load(
       m = await source.load();
     } catch (error) {
       const err = error as NodeJS.ErrnoException;
-      const why = err.code === 'ENOENT' ? 'mask file not found' : `cannot read the mask: ${err.message}`;
+      const why =
+        err.code === 'ENOENT' ? 'mask file not found' : `cannot read the mask: ${err.message}`;
       p.skip('unreadable-mask', source.file, why);
       return undefined;
     }
     if (m.height !== image.height || m.width !== image.width) {
-      const what = `mask is ${m.height}x${m.width} but its image ${item.file} is ${image.height}x${image.width}`;
+      const what =
+        `mask is ${m.height}x${m.width} ` +
+        `but its image ${item.file} is ${image.height}x${image.width}`;
       if (o.maskMismatch === 'fail') {
         throw p.fatal(source.file, `${what}; set \`mask_mismatch: resize\` or \`skip\` to go on`);
       }
@@ -265,7 +285,8 @@ async function load(
     if (!m.mask.some((v) => v !== 0)) {
       const hint =
         m.max !== undefined && m.max > 0 && m.max < o.maskThreshold
-          ? `; its largest value is ${m.max}, below mask_threshold ${o.maskThreshold} (for 0/1 mask files set mask_threshold: 1)`
+          ? `; its largest value is ${m.max}, below mask_threshold ${o.maskThreshold} ` +
+            '(for 0/1 mask files set mask_threshold: 1)'
           : '';
       p.warn('empty-mask', source.file, `mask of positive class \`${cls}\` is empty; kept${hint}`);
     }
@@ -279,7 +300,12 @@ async function load(
     union = resizeNearest(union, image.height, image.width, h, w);
     return {
       id: item.id,
-      rgb: { height: h, width: w, channels: 3, data: resizeBilinear(rgb.data, image.height, image.width, 3, h, w) },
+      rgb: {
+        height: h,
+        width: w,
+        channels: 3,
+        data: resizeBilinear(rgb.data, image.height, image.width, 3, h, w),
+      },
       mask: union,
       label: k.label,
       targets,
@@ -298,14 +324,17 @@ function assemble(
   const all = SPLITS.flatMap((s) => loaded[s]);
   if (all.length === 0) {
     throw new DataError(
-      `no usable images (${o.problems.skippedTotal()} skipped, ${JSON.stringify(filtered)} not selected); see the messages above`,
+      `no usable images (${o.problems.skippedTotal()} skipped, ` +
+        `${JSON.stringify(filtered)} not selected); see the messages above`,
     );
   }
   const h = size.height as number;
   const w = size.width as number;
   const px = h * w;
-  const channels = o.colour === 'rgb' || (o.colour === 'auto' && all.some((l) => hasColour(l.rgb))) ? 3 : 1;
-  const classNames = o.task === 'one-vs-rest' ? [`not ${o.positive}`, o.positive as string] : selected;
+  const channels =
+    o.colour === 'rgb' || (o.colour === 'auto' && all.some((l) => hasColour(l.rgb))) ? 3 : 1;
+  const classNames =
+    o.task === 'one-vs-rest' ? [`not ${o.positive}`, o.positive as string] : selected;
   const K = selected.length;
 
   const splits = {} as SplitRecord<Split>;

@@ -28,7 +28,10 @@ export type SplitName = (typeof SPLITS)[number];
 /** Per split values; `val` is optional so datasets without it stay valid. */
 export type SplitRecord<T> = { train: T; test: T; val?: T };
 
-/** `multi-class`: one label per image; `one-vs-rest`: 1 = the positive class; `multi-label`: see targets. */
+/**
+ * `multi-class`: one label per image; `one-vs-rest`: 1 = the positive class;
+ * `multi-label`: see targets.
+ */
 export type Task = 'multi-class' | 'one-vs-rest' | 'multi-label';
 
 export interface DatasetMeta {
@@ -93,8 +96,10 @@ export async function writeDataset(dir: string, ds: Dataset): Promise<void> {
       if (m === undefined) throw new Error(`dataset split ${s} lacks its \`${name}\` mask`);
       await writeFile(join(dir, `${s}-mask-${name}.u8`), m);
     }
-    if (ds.meta.targets === true) await writeFile(join(dir, `${s}-targets.u8`), sp.targets ?? new Uint8Array(0));
-    if (ds.meta.ids === true) await writeFile(join(dir, `${s}-ids.json`), JSON.stringify(sp.ids ?? []));
+    if (ds.meta.targets === true)
+      await writeFile(join(dir, `${s}-targets.u8`), sp.targets ?? new Uint8Array(0));
+    if (ds.meta.ids === true)
+      await writeFile(join(dir, `${s}-ids.json`), JSON.stringify(sp.ids ?? []));
   }
 }
 
@@ -123,7 +128,8 @@ export async function readDataset(dir: string): Promise<Dataset> {
     };
     if (meta.extraMasks !== undefined && meta.extraMasks.length > 0) {
       split.extraMasks = {};
-      for (const name of meta.extraMasks) split.extraMasks[name] = await load(`mask-${name}`, n * px);
+      for (const name of meta.extraMasks)
+        split.extraMasks[name] = await load(`mask-${name}`, n * px);
     }
     if (meta.targets === true) split.targets = await load('targets', n * meta.classNames.length);
     if (meta.ids === true) {
@@ -157,7 +163,8 @@ export function batchTensors(
   const masks = options.mask === undefined ? sp.masks : sp.extraMasks?.[options.mask];
   if (masks === undefined) {
     throw new Error(
-      `the dataset has no mask \`${options.mask}\`; it has: ${['(primary)', ...(ds.meta.extraMasks ?? [])].join(', ')}`,
+      `the dataset has no mask \`${options.mask}\`; it has: ` +
+        ['(primary)', ...(ds.meta.extraMasks ?? [])].join(', '),
     );
   }
   const norm = ds.meta.normalize;
@@ -171,7 +178,8 @@ export function batchTensors(
     const img = sp.images.subarray(src * h * w * c, (src + 1) * h * w * c);
     for (let k = 0; k < img.length; k++) {
       const ch = k % c;
-      x[i * h * w * c + k] = norm === undefined ? img[k] / 255 : (img[k] / 255 - mean[ch]) / std[ch];
+      x[i * h * w * c + k] =
+        norm === undefined ? img[k] / 255 : (img[k] / 255 - mean[ch]) / std[ch];
     }
     const mk = masks.subarray(src * h * w, (src + 1) * h * w);
     for (let k = 0; k < mk.length; k++) m[i * h * w + k] = mk[k];

@@ -54,9 +54,12 @@ export function decodeImage(bytes: Uint8Array): Raster {
     });
     return { height: img.height, width: img.width, channels: 4, data: img.data };
   } catch (cause) {
-    throw new Error(`cannot decode ${format.toUpperCase()} (truncated or corrupt: ${(cause as Error).message})`, {
-      cause,
-    });
+    throw new Error(
+      `cannot decode ${format.toUpperCase()} (truncated or corrupt: ${(cause as Error).message})`,
+      {
+        cause,
+      },
+    );
   }
 }
 
@@ -81,9 +84,13 @@ export function toChannels(r: Raster, channels: 1 | 3): Raster {
   for (let i = 0; i < n; i++) {
     const s = i * r.channels;
     if (channels === 1) {
-      out[i] = r.channels >= 3 ? Math.round((r.data[s] + r.data[s + 1] + r.data[s + 2]) / 3) : r.data[s];
+      out[i] =
+        r.channels >= 3 ? Math.round((r.data[s] + r.data[s + 1] + r.data[s + 2]) / 3) : r.data[s];
     } else {
-      const [a, b, c] = r.channels >= 3 ? [r.data[s], r.data[s + 1], r.data[s + 2]] : [r.data[s], r.data[s], r.data[s]];
+      const [a, b, c] =
+        r.channels >= 3
+          ? [r.data[s], r.data[s + 1], r.data[s + 2]]
+          : [r.data[s], r.data[s], r.data[s]];
       out[i * 3] = a;
       out[i * 3 + 1] = b;
       out[i * 3 + 2] = c;

@@ -43,7 +43,10 @@ export function renderPreview(
   const H = rows * th + (rows + 1) * GAP;
   const out = new Uint8Array(H * W * 3).fill(BACKDROP);
 
-  const masks = [sp.masks, ...(ds.meta.extraMasks ?? []).map((m) => sp.extraMasks?.[m] ?? new Uint8Array(0))];
+  const masks = [
+    sp.masks,
+    ...(ds.meta.extraMasks ?? []).map((m) => sp.extraMasks?.[m] ?? new Uint8Array(0)),
+  ];
   const maskNames = [ds.meta.maskName ?? 'object', ...(ds.meta.extraMasks ?? [])];
   const srcY = Array.from({ length: th }, (_, y) => Math.min(h - 1, Math.floor((y + 0.5) / f)));
   const srcX = Array.from({ length: tw }, (_, x) => Math.min(w - 1, Math.floor((x + 0.5) / f)));
@@ -72,7 +75,11 @@ export function renderPreview(
       }
     });
     const label = sp.labels[i];
-    tiles.push({ index: i, id: sp.ids?.[i] ?? String(i), label: ds.meta.classNames[label] ?? String(label) });
+    tiles.push({
+      index: i,
+      id: sp.ids?.[i] ?? String(i),
+      label: ds.meta.classNames[label] ?? String(label),
+    });
   }
   return { image: { height: H, width: W, channels: 3, data: out }, tiles, masks: maskNames };
 }

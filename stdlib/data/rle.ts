@@ -91,7 +91,8 @@ export function runsToMask(runs: readonly number[], height: number, width: numbe
   const total = runs.reduce((a, b) => a + b, 0);
   if (total !== height * width || runs.some((r) => r < 0 || !Number.isInteger(r))) {
     throw new Error(
-      `RLE runs cover ${total} pixels (or hold a negative run); a ${height}x${width} mask has ${height * width}`,
+      `RLE runs cover ${total} pixels (or hold a negative run); ` +
+        `a ${height}x${width} mask has ${height * width}`,
     );
   }
   const mask = new Uint8Array(height * width);

@@ -22,7 +22,9 @@ export const SOURCE_PARAMS: Record<string, ParamSpec> = {
     type: 'string',
     enum: ['multi-class', 'one-vs-rest', 'multi-label'],
     default: 'multi-class',
-    doc: '`multi-class`: one label per image; `one-vs-rest`: `positive` vs the rest; `multi-label`: multi-hot targets',
+    doc:
+      '`multi-class`: one label per image; `one-vs-rest`: `positive` vs the rest; ' +
+      '`multi-label`: multi-hot targets',
   },
   positive: { type: 'string', default: null, doc: 'the positive class of a one-vs-rest task' },
   split: {
@@ -35,8 +37,18 @@ export const SOURCE_PARAMS: Record<string, ParamSpec> = {
     default: {},
     doc: 'most images per split, e.g. {train: 200, test: 100}, taken stratified',
   },
-  height: { type: 'integer', min: 1, default: null, doc: 'image height after resizing (bilinear); default the first image\'s' },
-  width: { type: 'integer', min: 1, default: null, doc: 'image width after resizing (bilinear); default the first image\'s' },
+  height: {
+    type: 'integer',
+    min: 1,
+    default: null,
+    doc: "image height after resizing (bilinear); default the first image's",
+  },
+  width: {
+    type: 'integer',
+    min: 1,
+    default: null,
+    doc: "image width after resizing (bilinear); default the first image's",
+  },
   color: {
     type: 'string',
     enum: ['auto', 'gray', 'rgb'],
@@ -56,8 +68,23 @@ export const SOURCE_PARAMS: Record<string, ParamSpec> = {
     default: 'resize',
     doc: 'a mask of another size than its image: resize it with a warning, skip the image, or fail',
   },
-  mean: { type: 'list', default: null, doc: 'per-channel mean (0-1 scale) subtracted when batching' },
-  std: { type: 'list', default: null, doc: 'per-channel standard deviation (0-1 scale) divided by when batching' },
+  mean: {
+    type: 'list',
+    default: null,
+    doc: 'per-channel mean (0-1 scale) subtracted when batching',
+  },
+  std: {
+    type: 'list',
+    default: null,
+    doc: 'per-channel standard deviation (0-1 scale) divided by when batching',
+  },
+  // The cache key holds a stage's parameters, not the contents of the files
+  // they name: edited images under `root` are not noticed on their own.
+  revision: {
+    type: 'string',
+    default: '',
+    doc: 'any text; change it after editing the data files so the dataset is built again',
+  },
 };
 
 /** BuildOptions from the shared parameters (classes and source set by the stage). */
@@ -68,10 +95,17 @@ export function sourceOptions(
 ): Omit<BuildOptions, 'source' | 'classNames'> {
   const split = p.split as Record<string, number>;
   const limits = p.limit as Record<string, number>;
+  const bad = (what: string) => new Error(`${ctx.instanceId}: ${what}`);
   for (const key of [...Object.keys(split), ...Object.keys(limits)]) {
     if (!['train', 'val', 'test'].includes(key)) {
-      throw new Error(`${ctx.instanceId}: \`split\` and \`limit\` take train, val and test, not \`${key}\``);
+      throw bad(`\`split\` and \`limit\` take train, val and test, not \`${key}\``);
     }
+  }
+  for (const [key, v] of Object.entries(split)) {
+    if (typeof v !== 'number' || !(v >= 0)) throw bad(`split.${key} must be a number ≥ 0`);
+  }
+  for (const [key, v] of Object.entries(limits)) {
+    if (!Number.isInteger(v) || v < 0) throw bad(`limit.${key} must be a whole number ≥ 0`);
   }
   return {
     seed: ctx.seed,

@@ -49,7 +49,12 @@ export function stratifiedSplit(
 }
 
 /** Order a split's items by strata given elsewhere (e.g. a split column), seeded. */
-export function stratifiedOrder(items: readonly number[], strata: readonly string[], seed: number, purpose: string): number[] {
+export function stratifiedOrder(
+  items: readonly number[],
+  strata: readonly string[],
+  seed: number,
+  purpose: string,
+): number[] {
   const groups = new Map<string, number[]>();
   for (const i of items) {
     const list = groups.get(strata[i]) ?? [];
@@ -58,7 +63,10 @@ export function stratifiedOrder(items: readonly number[], strata: readonly strin
   }
   for (const [key, members] of groups) {
     const rng = Rng.derive(seed, `${purpose}:${key}`);
-    groups.set(key, rng.permutation(members.length).map((j) => members[j]));
+    groups.set(
+      key,
+      rng.permutation(members.length).map((j) => members[j]),
+    );
   }
   return deal(groups);
 }

@@ -25,7 +25,7 @@ import { Rng } from '../tf/rng.js';
 export const canvas: StageKind = {
   kind: 'canvas',
   version: 1,
-  doc: 'Place each object on a larger canvas at a seeded position over noise, texture or a constant.',
+  doc: 'Place each object at a seeded position on a larger canvas: noise, texture or constant.',
   usesEngine: false,
   params: {
     data: { type: 'artifact', required: true, doc: 'the dataset to transform' },
@@ -91,7 +91,8 @@ export const canvas: StageKind = {
     const out = placeOnCanvas(input, settings, ctx.seed);
     await writeDataset(join(ctx.outDir, 'dataset'), out);
     ctx.log(
-      `placed ${SPLITS.map((s) => `${out.meta.counts[s] ?? 0} ${s}`).join(', ')} images on ${H}x${W}`,
+      `placed ${SPLITS.map((s) => `${out.meta.counts[s] ?? 0} ${s}`).join(', ')} ` +
+        `images on ${H}x${W}`,
     );
     return {
       summary: {

@@ -34,7 +34,7 @@ export const chexlocalize: StageKind = {
     root: {
       type: 'string',
       required: true,
-      doc: 'folder with the label CSVs and segmentation JSONs',
+      doc: 'folder with the label CSVs and segmentation JSONs (relative: to where alignlab runs)',
     },
     label_csvs: {
       type: 'list',

@@ -41,7 +41,7 @@ export const csvManifest: StageKind = {
     csv: {
       type: 'string',
       required: true,
-      doc: 'the CSV file; paths in it are relative to its folder',
+      doc: 'the CSV file (relative: to where alignlab runs); paths in it are relative to it',
     },
     root: {
       type: 'string',

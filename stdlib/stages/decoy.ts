@@ -38,7 +38,7 @@ export interface DecoySettings {
 export const decoy: StageKind = {
   kind: 'decoy',
   version: 1,
-  doc: 'Add a class-correlated patch outside the object (train), random elsewhere; its mask is `decoy`.',
+  doc: 'Add a class-correlated patch off the object (train), random elsewhere; mask `decoy`.',
   usesEngine: false,
   params: {
     data: { type: 'artifact', required: true, doc: 'the dataset to transform' },

@@ -82,7 +82,9 @@ export const fashionMnist: StageKind = {
       type: 'string',
       enum: ['auto', 'sample', 'full'],
       default: 'auto',
-      doc: '`sample`: the committed 3,000/1,000 images; `full`: 70,000 from the Debian package; `auto`: full when installed, else sample',
+      doc:
+        '`sample`: the committed 3,000/1,000 images; `full`: 70,000 from the Debian ' +
+        'package; `auto`: full when installed, else sample',
     },
     root: {
       type: 'string',
@@ -132,9 +134,10 @@ export const fashionMnist: StageKind = {
         throw new Error(`${ctx.instanceId}: class ${c} is not an index 0-9`);
       }
     }
-    const splits = { val: emptySplit() } as SplitRecord<Split>;
-    const counts = { val: 0 } as SplitRecord<number>;
-    const emptyMasks = { val: 0 } as SplitRecord<number>;
+    const empty = emptySplit();
+    const splits: SplitRecord<Split> = { train: empty, val: empty, test: empty };
+    const counts: SplitRecord<number> = { train: 0, val: 0, test: 0 };
+    const emptyMasks: SplitRecord<number> = { train: 0, val: 0, test: 0 };
     const val = p.val as number;
     for (const s of ['val', 'train', 'test'] as const) {
       if (s === 'val' && val === 0) continue;

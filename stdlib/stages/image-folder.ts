@@ -24,11 +24,17 @@ export const imageFolder: StageKind = {
   doc: 'Images in root/<class>/, masks in root/masks/<class>/ (PNG or JPEG).',
   usesEngine: false,
   params: {
-    root: { type: 'string', required: true, doc: 'folder with one subfolder per class' },
+    root: {
+      type: 'string',
+      required: true,
+      doc: 'folder with one subfolder per class (relative: to where alignlab runs)',
+    },
     masks: {
       type: 'string',
       default: 'masks',
-      doc: 'folder (relative to root) with one subfolder per class holding the masks; `.` for masks beside images',
+      doc:
+        'folder (relative to root) with one subfolder per class holding the masks; ' +
+        '`.` for masks beside images',
     },
     mask_suffix: {
       type: 'string',

@@ -44,7 +44,8 @@ export function swapMask(input: Dataset, name: string, stage: string): Dataset {
   const extra = input.meta.extraMasks ?? [];
   if (!extra.includes(name)) {
     throw new Error(
-      `${stage}: the dataset has no mask \`${name}\`; its extra masks are: ${extra.join(', ') || '(none)'}`,
+      `${stage}: the dataset has no mask \`${name}\`; ` +
+        `its extra masks are: ${extra.join(', ') || '(none)'}`,
     );
   }
   const old = input.meta.maskName ?? 'object';
