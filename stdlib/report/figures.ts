@@ -65,7 +65,7 @@ export function distributionFigures(inputs: readonly GroupInput[], analysis: Ana
     const label = analysis.groups[k]!.label;
     const panel = (score: 'mass' | 'rank', title: string) => ({
       title,
-      xLabel: title,
+      xLabel: 'score of one test image',
       series: [
         { label: 'in_mask', color: IN_COLOR, values: g.in.perImage[score].map(num) },
         { label: 'out_mask', color: OUT_COLOR, values: g.out.perImage[score].map(num) },

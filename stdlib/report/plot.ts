@@ -53,8 +53,10 @@ export function paddedRange(values: Iterable<number>, pad = 0.05, include?: numb
   return { min: min - d, max: max + d };
 }
 
+/** Just enough decimals to tell ticks `step` apart (0.25 → 2, 0.2 → 1). */
 function tickLabel(v: number, step: number): string {
-  const digits = Math.max(0, Math.min(4, -Math.floor(Math.log10(step) + 1e-9)));
+  let digits = 0;
+  while (digits < 6 && Math.abs(Math.round(step * 10 ** digits) - step * 10 ** digits) > 1e-6) digits++;
   return v.toFixed(digits);
 }
 
@@ -86,7 +88,7 @@ export class Axes {
       const x = Math.round(this.px(v));
       s.vline(x, f.y, f.y + f.h, GRID);
       s.vline(x, f.y + f.h, f.y + f.h + 4, INK);
-      s.text(x, f.y + f.h + 8, tickLabel(v, xs), { scale: TEXT, anchor: 'middle', color: INK });
+      s.text(x, f.y + f.h + 11, tickLabel(v, xs), { scale: TEXT, anchor: 'middle', color: INK });
     }
     for (const v of yt) {
       const y = Math.round(this.py(v));

@@ -55,6 +55,43 @@ function fitTable(score: Score, fit: OlsFit, analysis: Analysis): Block[] {
   ];
 }
 
+function groupBlocks(g: GroupInput, a: Analysis['groups'][number], replicates: number): Block[] {
+  return [
+    groupTable(g, a),
+    {
+      type: 'paragraph',
+      text:
+        `Over ${a.scores.mass.n} test images the in-mask model beats the out-mask model on ` +
+        `mass accuracy for ${fmt(100 * a.scores.mass.share, 1)} % of the images and on rank ` +
+        `accuracy for ${fmt(100 * a.scores.rank.share, 1)} %. Intervals: percentile bootstrap ` +
+        `over images, ${replicates} replicates.`,
+    },
+  ];
+}
+
+/** All groups in one table: in, out, in − out with its interval, share, accuracy. */
+function headlineBlocks(inputs: readonly GroupInput[], analysis: Analysis): Block[] {
+  return [
+    { type: 'heading', level: 2, text: 'Discrepancy by model and explainer' },
+    {
+      type: 'table',
+      header: ['group', 'score', 'in', 'out', 'in − out [95 % CI]', 'share in > out', 'accuracy in / out', 'AUROC in / out'],
+      rows: analysis.groups.flatMap((a, k) =>
+        SCORES.map((s) => [
+          a.label,
+          NAMES[s],
+          fmt(a.scores[s].inMean),
+          fmt(a.scores[s].outMean),
+          fmtCi(a.scores[s]),
+          fmt(a.scores[s].share),
+          `${fmt(inputs[k]!.in.summary.accuracy)} / ${fmt(inputs[k]!.out.summary.accuracy)}`,
+          `${fmt(inputs[k]!.in.summary.auroc)} / ${fmt(inputs[k]!.out.summary.auroc)}`,
+        ]),
+      ),
+    },
+  ];
+}
+
 export function reportBlocks(
   title: string,
   inputs: readonly GroupInput[],
@@ -64,36 +101,13 @@ export function reportBlocks(
   const blocks: Block[] = [{ type: 'heading', level: 1, text: title }];
   const single = analysis.groups.length === 1 && analysis.groups[0]!.label === 'all';
 
+  // One group: its table leads. Several: the comparison of all leads.
+  if (single) blocks.push(...groupBlocks(inputs[0]!, analysis.groups[0]!, replicates));
+  else blocks.push(...headlineBlocks(inputs, analysis));
   analysis.groups.forEach((a, k) => {
-    if (!single) blocks.push({ type: 'heading', level: 2, text: a.label });
-    blocks.push(groupTable(inputs[k]!, a));
-    blocks.push({
-      type: 'paragraph',
-      text:
-        `Over ${a.scores.mass.n} test images the in-mask model beats the out-mask model on ` +
-        `mass accuracy for ${fmt(100 * a.scores.mass.share, 1)} % of the images and on rank ` +
-        `accuracy for ${fmt(100 * a.scores.rank.share, 1)} %. Intervals: percentile bootstrap ` +
-        `over images, ${replicates} replicates.`,
-    });
-  });
-
-  // The headline comparison of all groups in one table.
-  blocks.push({ type: 'heading', level: 2, text: 'Discrepancy by model and explainer' });
-  blocks.push({
-    type: 'table',
-    header: ['group', 'score', 'in', 'out', 'in − out [95 % CI]', 'share in > out', 'accuracy in / out', 'AUROC in / out'],
-    rows: analysis.groups.flatMap((a, k) =>
-      SCORES.map((s) => [
-        a.label,
-        NAMES[s],
-        fmt(a.scores[s].inMean),
-        fmt(a.scores[s].outMean),
-        fmtCi(a.scores[s]),
-        fmt(a.scores[s].share),
-        `${fmt(inputs[k]!.in.summary.accuracy)} / ${fmt(inputs[k]!.out.summary.accuracy)}`,
-        `${fmt(inputs[k]!.in.summary.auroc)} / ${fmt(inputs[k]!.out.summary.auroc)}`,
-      ]),
-    ),
+    if (single) return;
+    blocks.push({ type: 'heading', level: 2, text: a.label });
+    blocks.push(...groupBlocks(inputs[k]!, a, replicates));
   });
 
   if (analysis.classes.length > 0) {

@@ -5,6 +5,23 @@
  * target axis and the axes it compares), and, for figures, their relevance
  * artifacts and the dataset. Writes report.md, a self-contained
  * report.html, CSV tables and PNG/SVG figures.
+ *
+ * In a study sweeping `model`, `explainer` and `target`, where the base
+ * model's stages vary by model and explainer:
+ *
+ *   report:
+ *     kind: robustness
+ *     gather: [model, explainer, target]
+ *     with:
+ *       summary: ${{ stages.metrics.summary }}
+ *       per_image: ${{ stages.metrics.per_image }}
+ *       base: ${{ stages.metrics_base.summary }}
+ *       relevance: ${{ stages.explain.relevance }}
+ *       base_relevance: ${{ stages.explain_base.relevance }}
+ *       data: ${{ stages.data.dataset }}
+ *
+ * Every gathered axis but the target becomes a factor of the OLS fit
+ * (a `pretraining` axis included) unless `factors` names them.
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -19,7 +36,12 @@ import {
   type FigureFile,
 } from '../report/figures.js';
 import { matchInputs } from '../report/inputs.js';
-import { classCsvRows, mainCsvRows, olsCsvRows, reportBlocks } from '../report/robustness-report.js';
+import {
+  classCsvRows,
+  mainCsvRows,
+  olsCsvRows,
+  reportBlocks,
+} from '../report/robustness-report.js';
 
 export const robustness: StageKind = {
   kind: 'robustness',
@@ -59,7 +81,11 @@ export const robustness: StageKind = {
       default: null,
       doc: 'dataset artifact: class labels, images and masks (per-class tables, heatmaps, provenance)',
     },
-    target_axis: { type: 'string', default: 'target', doc: 'sweep axis holding in_mask / out_mask' },
+    target_axis: {
+      type: 'string',
+      default: 'target',
+      doc: 'sweep axis holding in_mask / out_mask',
+    },
     explainer_axis: {
       type: 'string',
       default: 'explainer',
@@ -121,9 +147,13 @@ export const robustness: StageKind = {
     ];
     const notes: string[] = [];
     if (data && p.relevance !== null) {
-      figures.push(...(await heatmapFigures(data, analysis, relevance, p.heatmap_images as number)));
+      figures.push(
+        ...(await heatmapFigures(data, analysis, relevance, p.heatmap_images as number)),
+      );
     } else {
-      notes.push('Heatmaps need the `data`, `relevance` and `base_relevance` parameters; they were not given.');
+      notes.push(
+        'Heatmaps need the `data`, `relevance` and `base_relevance` parameters; they were not given.',
+      );
     }
     ctx.progress({ step: 2, total: 3, phase: 'figures' });
 
@@ -156,7 +186,8 @@ export const robustness: StageKind = {
     }
     await write('report.md', toMarkdown(blocks));
     await write('report.html', toHtml(title, blocks));
-    const csv = (t: { header: string[]; rows: (string | number | null)[][] }) => toCsv(t.header, t.rows);
+    const csv = (t: { header: string[]; rows: (string | number | null)[][] }) =>
+      toCsv(t.header, t.rows);
     await write('report.csv', csv(mainCsvRows(groups, analysis)));
     if (analysis.classes.length > 0) await write('per-class.csv', csv(classCsvRows(analysis)));
     await write('ols.csv', csv(olsCsvRows(analysis)));
@@ -165,7 +196,13 @@ export const robustness: StageKind = {
   },
 };
 
-function provenance(seed: number, backend: string, instance: string, replicates: number, data?: Dataset): string[] {
+function provenance(
+  seed: number,
+  backend: string,
+  instance: string,
+  replicates: number,
+  data?: Dataset,
+): string[] {
   return [
     `seed: ${seed}`,
     `backend: ${backend}`,
@@ -177,7 +214,10 @@ function provenance(seed: number, backend: string, instance: string, replicates:
 
 const finite = (v: number) => (Number.isFinite(v) ? v : null);
 
-function discrepancyJson(groups: ReturnType<typeof matchInputs>['groups'], analysis: Analysis): Json {
+function discrepancyJson(
+  groups: ReturnType<typeof matchInputs>['groups'],
+  analysis: Analysis,
+): Json {
   const out: Record<string, Json> = {};
   analysis.groups.forEach((a, k) => {
     const g = groups[k]!;
@@ -212,7 +252,13 @@ function olsJson(analysis: Analysis): Json {
       df: fit.df,
       sigma: finite(fit.sigma),
       r2: finite(fit.r2),
-      terms: fit.terms.map((t) => ({ name: t.name, estimate: t.estimate, se: finite(t.se), t: finite(t.t), p: finite(t.p) })),
+      terms: fit.terms.map((t) => ({
+        name: t.name,
+        estimate: t.estimate,
+        se: finite(t.se),
+        t: finite(t.t),
+        p: finite(t.p),
+      })),
     };
   }
   return out;
