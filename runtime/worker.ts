@@ -40,9 +40,11 @@ async function main(): Promise<void> {
     setTimeout(() => process.exit(3), 10_000).unref();
   });
 
+  // Listen before the task arrives: a stop sent right behind the start
+  // message can be delivered in the same tick, and would be lost otherwise.
+  listenForAbort();
   const first = await firstMessage();
   if (first.type !== 'start') return;
-  listenForAbort();
   try {
     await runTask(first.task);
   } catch (error) {
