@@ -15,7 +15,13 @@
  * - `ids`: `<split>-ids.json`, the source id of each image, for messages
  *   and previews;
  * - `normalize: {mean, std}` (per channel, on the 0-1 scale): batchTensors
- *   returns (x / 255 - mean) / std instead of x / 255.
+ *   returns (x / 255 - mean) / std instead of x / 255;
+ * - `task` (multi-class when absent) and `maskName`, what the primary mask
+ *   marks (`object` when absent; `decoy` after select-mask).
+ *
+ * The train, align, explain and metrics stages read labels and the primary
+ * mask only: a multi-label dataset trains as multi-class on its first
+ * positive class until a stage reads `targets`.
  */
 import { existsSync } from 'node:fs';
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
