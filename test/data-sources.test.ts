@@ -190,3 +190,19 @@ test('csv-manifest: a class-name column with `;` between classes, multi-class dr
   t.deepEqual(ds.splits.train.ids!.slice().sort(), ['p.png', 'q.png']);
   t.deepEqual((result.summary as Record<string, unknown>).not_selected, { 'several-labels': 1 });
 });
+
+test('image-folder: masks beside their images, found by a suffix', async (t) => {
+  const root = tempDir();
+  writePng(join(root, 'k', 'p.png'), 4, 4, 1, new Uint8Array(16).fill(99));
+  writePng(join(root, 'k', 'p_mask.png'), 4, 4, 1, rect(4, 4, 0, 4, 0, 1));
+  const { out } = await runStage(imageFolder, {
+    root,
+    masks: '.',
+    mask_suffix: '_mask',
+    split: { train: 1, val: 0, test: 0 },
+  });
+  const ds = await readDataset(join(out, 'dataset'));
+  // The mask file is not taken for an image of its own.
+  t.deepEqual(ds.splits.train.ids, ['k/p']);
+  t.deepEqual([...ds.splits.train.masks], [...rect(4, 4, 0, 4, 0, 1, 1)]);
+});
