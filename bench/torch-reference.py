@@ -523,8 +523,11 @@ def fixtures():
 # ---------------------------------------------------------------- maps + timing
 
 MAP_SPECS = {
-    "cnn": {"arch": "cnn", "input": [28, 28, 1], "classes": 10},
-    "vit": {"arch": "vit", "input": [28, 28, 1], "classes": 10},
+    "cnn": {"arch": "cnn", "input": [28, 28, 1], "classes": 10, "widths": [16, 32, 32, 64]},
+    "vit": {
+        "arch": "vit", "input": [28, 28, 1], "classes": 10, "widths": [32, 64],
+        "patch": 4, "depth": 2, "heads": 2,
+    },
 }
 MAP_CASES = [
     ("gradient", {}),
