@@ -66,7 +66,10 @@ test('bootstrap of constant data collapses to the value', (t) => {
   for (const v of [0.1, -3.7, 0]) {
     const got = bootstrapMean(new Array(250).fill(v), 1000, 3);
     t.is(got.lo, got.hi);
-    t.true(Math.abs(got.lo - v) < 1e-12 && Math.abs(got.mean - v) < 1e-12, `${v}: ${JSON.stringify(got)}`);
+    t.true(
+      Math.abs(got.lo - v) < 1e-12 && Math.abs(got.mean - v) < 1e-12,
+      `${v}: ${JSON.stringify(got)}`,
+    );
   }
 });
 
@@ -79,8 +82,14 @@ test('each labelled interval draws its own stream', (t) => {
 test('discrepancy: pairs with an undefined side are dropped; ties do not count as wins', (t) => {
   const group = (inn: (number | null)[], out: (number | null)[]): GroupInput => ({
     axes: {},
-    in: { summary: { accuracy: 1, auroc: 1, mass_accuracy: 0, rank_accuracy: 0 }, perImage: { mass: inn, rank: inn } },
-    out: { summary: { accuracy: 1, auroc: 1, mass_accuracy: 0, rank_accuracy: 0 }, perImage: { mass: out, rank: out } },
+    in: {
+      summary: { accuracy: 1, auroc: 1, mass_accuracy: 0, rank_accuracy: 0 },
+      perImage: { mass: inn, rank: inn },
+    },
+    out: {
+      summary: { accuracy: 1, auroc: 1, mass_accuracy: 0, rank_accuracy: 0 },
+      perImage: { mass: out, rank: out },
+    },
   });
   const a = analyse([group([0.5, 0.6, 0.7, null, 0.9], [0.5, 0.4, 0.9, 0.2, null])], {
     replicates: 1000,

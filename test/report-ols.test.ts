@@ -8,13 +8,21 @@ import { treatmentDesign } from '../stdlib/stats/design.js';
 import { ols, RankDeficientError } from '../stdlib/stats/ols.js';
 import { tTwoSided } from '../stdlib/stats/student-t.js';
 
-const close = (t: { true(v: boolean, m?: string): void }, a: number, b: number, tol: number, what: string) =>
-  t.true(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
+const close = (
+  t: { true(v: boolean, m?: string): void },
+  a: number,
+  b: number,
+  tol: number,
+  what: string,
+) => t.true(Math.abs(a - b) <= tol, `${what}: ${a} vs ${b}`);
 
 test('one binary factor: intercept = reference mean, slope = difference of means, pooled SEs', (t) => {
   const a = [1, 2, 3, 6];
   const b = [4, 8, 9];
-  const design = treatmentDesign([{ name: 'g', values: [...a.map(() => 'a'), ...b.map(() => 'b')] }], 7);
+  const design = treatmentDesign(
+    [{ name: 'g', values: [...a.map(() => 'a'), ...b.map(() => 'b')] }],
+    7,
+  );
   const fit = ols(design.rows, [...a, ...b], design.names);
 
   // Means 3 and 7; within-group sums of squares 14 and 14; σ² = 28 / 5.
@@ -43,26 +51,42 @@ function minor(m: number[][], r: number, c: number): number[][] {
 /** Inverse as adjugate / determinant. */
 function adjugateInverse(m: number[][]): number[][] {
   const d = det(m);
-  return m.map((_, i) => m.map((__, j) => ((i + j) % 2 === 0 ? 1 : -1) * det(minor(m, j, i)) / d));
+  return m.map((_, i) =>
+    m.map((__, j) => (((i + j) % 2 === 0 ? 1 : -1) * det(minor(m, j, i))) / d),
+  );
 }
 
-test('two factors: coefficients and SEs match (X\'X)⁻¹X\'y from a cofactor inverse', (t) => {
+test("two factors: coefficients and SEs match (X'X)⁻¹X'y from a cofactor inverse", (t) => {
   const model = ['a', 'a', 'b', 'b', 'c', 'c', 'a', 'b', 'c', 'c'];
   const expl = ['x', 'y', 'x', 'y', 'x', 'y', 'y', 'x', 'x', 'y'];
   const y = [0.3, 0.5, 0.9, 1.4, 0.2, 0.1, 0.65, 1.0, 0.35, 0.05];
-  const design = treatmentDesign([{ name: 'model', values: model }, { name: 'explainer', values: expl }], 10);
+  const design = treatmentDesign(
+    [
+      { name: 'model', values: model },
+      { name: 'explainer', values: expl },
+    ],
+    10,
+  );
   t.deepEqual(design.names, ['(intercept)', 'model=b', 'model=c', 'explainer=y']);
   t.deepEqual(design.reference, { model: 'a', explainer: 'x' });
 
   // The design written out by hand: treatment coding, first level dropped.
   const X = model.map((m, i) => [1, m === 'b' ? 1 : 0, m === 'c' ? 1 : 0, expl[i] === 'y' ? 1 : 0]);
-  t.deepEqual(design.rows.map((r) => Array.from(r)), X);
+  t.deepEqual(
+    design.rows.map((r) => Array.from(r)),
+    X,
+  );
 
-  const xtx = [0, 1, 2, 3].map((i) => [0, 1, 2, 3].map((j) => X.reduce((s, r) => s + r[i]! * r[j]!, 0)));
+  const xtx = [0, 1, 2, 3].map((i) =>
+    [0, 1, 2, 3].map((j) => X.reduce((s, r) => s + r[i]! * r[j]!, 0)),
+  );
   const xty = [0, 1, 2, 3].map((i) => X.reduce((s, r, k) => s + r[i]! * y[k]!, 0));
   const inv = adjugateInverse(xtx);
   const beta = inv.map((row) => row.reduce((s, v, j) => s + v * xty[j]!, 0));
-  const rss = X.reduce((s, r, k) => s + (y[k]! - r.reduce((a, v, j) => a + v * beta[j]!, 0)) ** 2, 0);
+  const rss = X.reduce(
+    (s, r, k) => s + (y[k]! - r.reduce((a, v, j) => a + v * beta[j]!, 0)) ** 2,
+    0,
+  );
   const s2 = rss / (10 - 4);
 
   const fit = ols(design.rows, y, design.names);
@@ -77,8 +101,16 @@ test('two factors: coefficients and SEs match (X\'X)⁻¹X\'y from a cofactor in
 
 test('a factor that copies another is named as the dependent term', (t) => {
   const g = ['a', 'a', 'b', 'b', 'a'];
-  const design = treatmentDesign([{ name: 'g', values: g }, { name: 'h', values: g.map((v) => (v === 'a' ? 'p' : 'q')) }], 5);
-  const error = t.throws(() => ols(design.rows, [1, 2, 3, 4, 5], design.names), { instanceOf: RankDeficientError });
+  const design = treatmentDesign(
+    [
+      { name: 'g', values: g },
+      { name: 'h', values: g.map((v) => (v === 'a' ? 'p' : 'q')) },
+    ],
+    5,
+  );
+  const error = t.throws(() => ols(design.rows, [1, 2, 3, 4, 5], design.names), {
+    instanceOf: RankDeficientError,
+  });
   t.regex(error!.message, /`h=q` is a linear combination/);
 });
 

@@ -10,12 +10,27 @@ import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { robustness } from '../stdlib/stages/robustness.js';
 import { heatmapLayout, rowScale } from '../stdlib/report/heatmaps.js';
-import { buildFixture, context, EXPLAINERS, MODELS, N, SIZE, trueDiff } from './fixtures/report/study-fixture.js';
+import {
+  buildFixture,
+  context,
+  EXPLAINERS,
+  MODELS,
+  N,
+  SIZE,
+  trueDiff,
+} from './fixtures/report/study-fixture.js';
 
-interface Term { name: string; estimate: number; se: number }
+interface Term {
+  name: string;
+  estimate: number;
+  se: number;
+}
 type Result = {
   ols: Record<'mass' | 'rank', { terms: Term[]; n: number }>;
-  discrepancy: Record<string, Record<'mass' | 'rank', { mean: number; share: number; lo: number; hi: number; n: number }>>;
+  discrepancy: Record<
+    string,
+    Record<'mass' | 'rank', { mean: number; share: number; lo: number; hi: number; n: number }>
+  >;
 };
 
 const run = (async () => {
@@ -33,7 +48,10 @@ for (const [name, score, want] of coefficients) {
   test(`OLS on model and explainer recovers the generating ${name} coefficients`, async (t) => {
     const { result } = await run;
     const fit = result.ols[score];
-    t.deepEqual(fit.terms.map((x) => x.name), Object.keys(want));
+    t.deepEqual(
+      fit.terms.map((x) => x.name),
+      Object.keys(want),
+    );
     for (const term of fit.terms) {
       t.true(Math.abs(term.estimate - want[term.name]!) < 1e-9, `${term.name}: ${term.estimate}`);
       t.true(term.se > 0 && term.se < 0.01, `${term.name} se ${term.se}`);
@@ -76,12 +94,17 @@ test('writes report.md, report.html, CSV tables and one figure set per group', a
   t.notRegex(html, /(src|href)="(https?:)?\/\//);
   const perClass = readFileSync(join(report, 'per-class.csv'), 'utf8').trim().split('\n');
   t.is(perClass.length, 1 + 4 * 3 * 2);
-  t.regex(readFileSync(join(report, 'report.csv'), 'utf8'), /^group,model,mass_accuracy,rank_accuracy,accuracy,auroc,/);
+  t.regex(
+    readFileSync(join(report, 'report.csv'), 'utf8'),
+    /^group,model,mass_accuracy,rank_accuracy,accuracy,auroc,/,
+  );
 });
 
 test('heatmaps: in-mask relevance is red inside the mask, out-mask blue, on one row scale', async (t) => {
   const { report } = await run;
-  const png = pngjs.PNG.sync.read(readFileSync(join(report, 'figures', 'heatmaps-model=cnn_explainer=gradient.png')));
+  const png = pngjs.PNG.sync.read(
+    readFileSync(join(report, 'figures', 'heatmaps-model=cnn_explainer=gradient.png')),
+  );
   const { zoom, panelX, rowY } = heatmapLayout(SIZE, SIZE);
   // Average colour of the mask's inside (pixels 2..5) in panel `col`, row 0.
   const inside = (col: number) => {
@@ -99,5 +122,11 @@ test('heatmaps: in-mask relevance is red inside the mask, out-mask blue, on one 
   const [r4, , b4] = inside(4);
   t.true(r3 > b3 + 40, `in_mask inside mask: r=${r3} b=${b3}`);
   t.true(b4 > r4 + 40, `out_mask inside mask: r=${r4} b=${b4}`);
-  t.is(rowScale([[1, -2, 3], [0.5, -4]]), 4);
+  t.is(
+    rowScale([
+      [1, -2, 3],
+      [0.5, -4],
+    ]),
+    4,
+  );
 });

@@ -74,14 +74,10 @@ test('table: sorted by a metric, descending, missing values last', async (t) => 
   t.is(r.exitCode, 0, r.stderr);
   const lines = r.stdout.split('\n');
   t.is(lines[0], '  lr   model  status   cached  w.value.acc  w.value.loss  w.read.value');
-  t.deepEqual(lines.slice(1, 7).map((l) => l.trim().split(/\s+/).slice(0, 3).join(' ')), [
-    '0.1 b done',
-    '0.1 a done',
-    '0.2 a done',
-    '0.2 b failed',
-    '0.3 a not',
-    '0.3 b not',
-  ]);
+  t.deepEqual(
+    lines.slice(1, 7).map((l) => l.trim().split(/\s+/).slice(0, 3).join(' ')),
+    ['0.1 b done', '0.1 a done', '0.2 a done', '0.2 b failed', '0.3 a not', '0.3 b not'],
+  );
   t.regex(r.stdout, /Failures:\n {2}lr=0\.2,model=b: w\[lr=0\.2,model=b\]/);
 });
 
@@ -94,11 +90,10 @@ test('filter: an expression over axes and metrics', async (t) => {
       '0.1,a,done,2/2,0.2,0.9,7\n0.2,a,done,2/2,0.4,0.8,7',
   );
   const byStatus = await show('--filter', 'status != "done"', '--format', 'json');
-  t.deepEqual((JSON.parse(byStatus.stdout) as { cell: string }[]).map((x) => x.cell), [
-    'lr=0.2,model=b',
-    'lr=0.3,model=a',
-    'lr=0.3,model=b',
-  ]);
+  t.deepEqual(
+    (JSON.parse(byStatus.stdout) as { cell: string }[]).map((x) => x.cell),
+    ['lr=0.2,model=b', 'lr=0.3,model=a', 'lr=0.3,model=b'],
+  );
 });
 
 test('markdown: a pipe table', async (t) => {
@@ -112,11 +107,23 @@ test('markdown: a pipe table', async (t) => {
 });
 
 const mistakes: [string, string[], RegExp][] = [
-  ['misspelt name in --filter', ['--filter', 'modle == "a"'], /unknown name `modle`; did you mean `model`\?/],
+  [
+    'misspelt name in --filter',
+    ['--filter', 'modle == "a"'],
+    /unknown name `modle`; did you mean `model`\?/,
+  ],
   ['misspelt metric in --filter', ['--filter', 'w.value.ac > 0'], /there is no key `ac`/],
   ['filter that is not true or false', ['--filter', 'lr + 1'], /must give true or false/],
-  ['unknown --sort column', ['--sort', 'w.value.los'], /no column `w.value.los`; did you mean `w.value.loss`\?/],
-  ['unknown --format', ['--format', 'yaml'], /--format for show must be one of table, csv, json, markdown/],
+  [
+    'unknown --sort column',
+    ['--sort', 'w.value.los'],
+    /no column `w.value.los`; did you mean `w.value.loss`\?/,
+  ],
+  [
+    'unknown --format',
+    ['--format', 'yaml'],
+    /--format for show must be one of table, csv, json, markdown/,
+  ],
 ];
 for (const [name, args, message] of mistakes) {
   test(`usage error: ${name}`, async (t) => {
@@ -128,7 +135,13 @@ for (const [name, args, message] of mistakes) {
 
 test('a study never run: every cell listed as not run', async (t) => {
   const { dir, study } = studyDir(STUDY);
-  const r = await alignlab(dir, 'show', study, '--plugin', (await import('./fixtures/runtime/helpers.js')).PLUGIN);
+  const r = await alignlab(
+    dir,
+    'show',
+    study,
+    '--plugin',
+    (await import('./fixtures/runtime/helpers.js')).PLUGIN,
+  );
   t.is(r.exitCode, 0, r.stderr);
   t.is(r.stdout.split('\n').filter((l) => l.includes('not run  0/2')).length, 6);
 });

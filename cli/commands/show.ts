@@ -77,16 +77,21 @@ export async function resultTable(
     const m = await store.manifest(k.key);
     if (m !== undefined) manifests.set(id, m);
   }
-  const states = await journalStates(store.layout.journalDir(), new Set([...keyed.values()].map((k) => k.key)));
+  const states = await journalStates(
+    store.layout.journalDir(),
+    new Set([...keyed.values()].map((k) => k.key)),
+  );
 
   // Instances shared by every cell give the same number on every row; a
   // table across cells leaves them out. Reports are for reading, not columns.
-  const shared = (id: string) => plan.cells.length > 1 && plan.cells.every((c) => c.instances.includes(id));
+  const shared = (id: string) =>
+    plan.cells.length > 1 && plan.cells.every((c) => c.instances.includes(id));
   const counted = (id: string) => !shared(id) && keyed.get(id)?.kind.publish === undefined;
   const columns = columnNames(plan, manifests, counted);
 
   // A stage gathering over cells (a report) is not part of any one cell's state.
-  const gathers = (id: string) => JSON.stringify(keyed.get(id)!.record.params).includes('"$gather"');
+  const gathers = (id: string) =>
+    JSON.stringify(keyed.get(id)!.record.params).includes('"$gather"');
 
   const rows = plan.cells.map((cell): ResultRow => {
     const values: Record<string, number> = {};
@@ -98,7 +103,8 @@ export async function resultTable(
       const m = manifests.get(id);
       if (m !== undefined) {
         done++;
-        if (counted(id)) Object.assign(values, leaves(keyed.get(id)!.instance.stage, m, columns.dropOutput));
+        if (counted(id))
+          Object.assign(values, leaves(keyed.get(id)!.instance.stage, m, columns.dropOutput));
         continue;
       }
       const s = states.get(keyed.get(id)!.key) ?? { state: 'not run' };
@@ -122,11 +128,17 @@ const RANK: Record<CellState, number> = { done: 0, 'not run': 1, running: 2, fai
 const worse = (a: CellState, b: CellState) => (RANK[b] > RANK[a] ? b : a);
 
 /** The newest state of every key the journals mention. */
-async function journalStates(dir: string, keys: ReadonlySet<string>): Promise<Map<string, InstanceState>> {
+async function journalStates(
+  dir: string,
+  keys: ReadonlySet<string>,
+): Promise<Map<string, InstanceState>> {
   const states = new Map<string, InstanceState>();
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl')).sort().slice(-JOURNALS_SEARCHED);
+    names = (await readdir(dir))
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()
+      .slice(-JOURNALS_SEARCHED);
   } catch {
     return states;
   }
@@ -134,12 +146,19 @@ async function journalStates(dir: string, keys: ReadonlySet<string>): Promise<Ma
   for (const name of names) {
     const lines = await readJournal(join(dir, name));
     const ended = lines.some((l) => l.type === 'run-end');
-    const pid = Number(name.replace(/\.jsonl$/, '').split('-').at(-1));
+    const pid = Number(
+      name
+        .replace(/\.jsonl$/, '')
+        .split('-')
+        .at(-1),
+    );
     const alive = !ended && Number.isInteger(pid) && isProcessAlive(pid);
     for (const line of lines) {
       if (!('key' in line) || !keys.has(line.key)) continue;
-      if (line.type === 'instance-failed') states.set(line.key, { state: 'failed', error: line.error });
-      else if (line.type === 'instance-start') states.set(line.key, { state: alive ? 'running' : 'not run' });
+      if (line.type === 'instance-failed')
+        states.set(line.key, { state: 'failed', error: line.error });
+      else if (line.type === 'instance-start')
+        states.set(line.key, { state: alive ? 'running' : 'not run' });
       else if (line.type === 'instance-done') states.set(line.key, { state: 'done' });
     }
   }
@@ -147,7 +166,11 @@ async function journalStates(dir: string, keys: ReadonlySet<string>): Promise<Ma
 }
 
 /** Numeric leaves of an instance's JSON outputs, by column name. */
-function leaves(stage: string, m: Manifest, dropOutput: ReadonlySet<string>): Record<string, number> {
+function leaves(
+  stage: string,
+  m: Manifest,
+  dropOutput: ReadonlySet<string>,
+): Record<string, number> {
   const out: Record<string, number> = {};
   const walk = (prefix: string, v: Json | undefined) => {
     if (typeof v === 'number') out[prefix] = v;
@@ -166,25 +189,35 @@ function leaves(stage: string, m: Manifest, dropOutput: ReadonlySet<string>): Re
  * Column names in stage order. A stage with numbers in only one of its
  * outputs names columns `stage.key`; otherwise `stage.output.key`.
  */
-function columnNames(plan: Plan, manifests: ReadonlyMap<string, Manifest>, counted: (id: string) => boolean) {
+function columnNames(
+  plan: Plan,
+  manifests: ReadonlyMap<string, Manifest>,
+  counted: (id: string) => boolean,
+) {
   const numericOutputs = new Map<string, Set<string>>();
   for (const inst of plan.instances) {
     const m = manifests.get(inst.id);
     if (m === undefined || !counted(inst.id)) continue;
     for (const [name, o] of Object.entries(m.outputs)) {
-      if (o.type === 'json' && Object.keys(leaves('x', { ...m, outputs: { [name]: o } }, new Set())).length > 0) {
+      if (
+        o.type === 'json' &&
+        Object.keys(leaves('x', { ...m, outputs: { [name]: o } }, new Set())).length > 0
+      ) {
         const set = numericOutputs.get(inst.stage) ?? new Set();
         set.add(name);
         numericOutputs.set(inst.stage, set);
       }
     }
   }
-  const dropOutput = new Set([...numericOutputs].filter(([, s]) => s.size === 1).map(([stage]) => stage));
+  const dropOutput = new Set(
+    [...numericOutputs].filter(([, s]) => s.size === 1).map(([stage]) => stage),
+  );
   const names: string[] = [];
   for (const inst of plan.instances) {
     const m = manifests.get(inst.id);
     if (m === undefined || !counted(inst.id)) continue;
-    for (const name of Object.keys(leaves(inst.stage, m, dropOutput))) if (!names.includes(name)) names.push(name);
+    for (const name of Object.keys(leaves(inst.stage, m, dropOutput)))
+      if (!names.includes(name)) names.push(name);
   }
   return { names, dropOutput };
 }
@@ -192,7 +225,9 @@ function columnNames(plan: Plan, manifests: ReadonlyMap<string, Manifest>, count
 /** Names an expression may use for one row: axes, `sweep`, `status`, stages. */
 function rowNames(table: ResultTable, row: ResultRow): Map<string, Value> {
   const names = new Map<string, Value>();
-  const stages: Record<string, { [k: string]: Value }> = Object.fromEntries(table.stages.map((s) => [s, {}]));
+  const stages: Record<string, { [k: string]: Value }> = Object.fromEntries(
+    table.stages.map((s) => [s, {}]),
+  );
   for (const column of table.columns) {
     const parts = column.split('.');
     let node = (stages[parts[0]!] ??= {});
@@ -211,7 +246,9 @@ function bind(e: Expr, names: ReadonlyMap<string, Value>): Expr {
   const b = (x: Expr) => bind(x, names);
   switch (e.type) {
     case 'name':
-      return names.has(e.name) ? { type: 'literal', value: names.get(e.name) as Json, offset: e.offset, end: e.end } : e;
+      return names.has(e.name)
+        ? { type: 'literal', value: names.get(e.name) as Json, offset: e.offset, end: e.end }
+        : e;
     case 'list':
       return { ...e, items: e.items.map(b) };
     case 'map':
@@ -241,7 +278,12 @@ const EMPTY_SCOPE: Scope = {
   seed: 0,
   env: new Map(),
   stage() {
-    throw new EvalError('BAD_STAGE_REFERENCE', 'stage outputs are columns here: write `metrics.accuracy`', 0, 0);
+    throw new EvalError(
+      'BAD_STAGE_REFERENCE',
+      'stage outputs are columns here: write `metrics.accuracy`',
+      0,
+      0,
+    );
   },
 };
 
@@ -252,7 +294,9 @@ const EMPTY_SCOPE: Scope = {
 export function filterRows(table: ResultTable, text: string): ResultRow[] {
   const parsed = parseExpression(text);
   if (parsed.expr === undefined) {
-    throw new UsageError(`--filter: ${parsed.error?.message} at character ${(parsed.error?.offset ?? 0) + 1} of \`${text}\``);
+    throw new UsageError(
+      `--filter: ${parsed.error?.message} at character ${(parsed.error?.offset ?? 0) + 1} of \`${text}\``,
+    );
   }
   return table.rows.filter((row) => {
     const names = rowNames(table, row);
@@ -265,19 +309,27 @@ export function filterRows(table: ResultTable, text: string): ResultRow[] {
       // Before any cell has finished, metric names are not known yet.
       const noneDone = table.rows.every((r) => r.status !== 'done');
       if (error.code === 'UNKNOWN_KEY' && noneDone) return false;
-      if (error.code === 'UNKNOWN_NAME' || error.code === 'UNKNOWN_KEY' || error.code === 'NOT_A_MAP') {
+      if (
+        error.code === 'UNKNOWN_NAME' ||
+        error.code === 'UNKNOWN_KEY' ||
+        error.code === 'NOT_A_MAP'
+      ) {
         const word = text.slice(error.offset, error.end);
         const known = [...names.keys(), ...table.columns];
         const hint = FUNCTIONS[word] ? '' : didYouMean(word, known);
         throw new UsageError(
-          `--filter: ${error.message}` + (hint ? `; ${hint}` : '') + `; names: ${[...names.keys()].join(', ')}`,
+          `--filter: ${error.message}` +
+            (hint ? `; ${hint}` : '') +
+            `; names: ${[...names.keys()].join(', ')}`,
         );
       }
       // Comparing a missing value (null) fails: the row does not match.
       return false;
     }
     if (typeof result !== 'boolean') {
-      throw new UsageError(`--filter must give true or false, not ${JSON.stringify(result)}: \`${text}\``);
+      throw new UsageError(
+        `--filter must give true or false, not ${JSON.stringify(result)}: \`${text}\``,
+      );
     }
     return result;
   });
@@ -285,18 +337,30 @@ export function filterRows(table: ResultTable, text: string): ResultRow[] {
 
 /** `col`, `col:desc`, `-col`, several separated by commas; missing values last. */
 export function sortRows(table: ResultTable, rows: ResultRow[], spec: string): ResultRow[] {
-  const keys = spec.split(',').map((s) => s.trim()).filter(Boolean).map((s) => {
-    const desc = s.startsWith('-') || s.endsWith(':desc');
-    const name = s.replace(/^-/, '').replace(/:(desc|asc)$/, '');
-    const known = ['cell', 'status', ...table.axes, ...table.columns];
-    if (!known.includes(name)) {
-      const hint = didYouMean(name, known);
-      throw new UsageError(`--sort: no column \`${name}\`${hint ? `; ${hint}` : ''}; columns: ${known.join(', ')}`);
-    }
-    return { name, desc };
-  });
+  const keys = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((s) => {
+      const desc = s.startsWith('-') || s.endsWith(':desc');
+      const name = s.replace(/^-/, '').replace(/:(desc|asc)$/, '');
+      const known = ['cell', 'status', ...table.axes, ...table.columns];
+      if (!known.includes(name)) {
+        const hint = didYouMean(name, known);
+        throw new UsageError(
+          `--sort: no column \`${name}\`${hint ? `; ${hint}` : ''}; columns: ${known.join(', ')}`,
+        );
+      }
+      return { name, desc };
+    });
   const get = (r: ResultRow, name: string): Json | undefined =>
-    name === 'cell' ? r.cell : name === 'status' ? r.status : name in r.axes ? r.axes[name] : r.values[name];
+    name === 'cell'
+      ? r.cell
+      : name === 'status'
+        ? r.status
+        : name in r.axes
+          ? r.axes[name]
+          : r.values[name];
   return [...rows].sort((a, b) => {
     for (const { name, desc } of keys) {
       const x = get(a, name);
@@ -307,7 +371,8 @@ export function sortRows(table: ResultTable, rows: ResultRow[], spec: string): R
         if (xm !== ym) return xm ? 1 : -1;
         continue;
       }
-      const c = typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
+      const c =
+        typeof x === 'number' && typeof y === 'number' ? x - y : String(x).localeCompare(String(y));
       if (c !== 0) return desc ? -c : c;
     }
     return 0;
@@ -318,11 +383,19 @@ const shown = (v: Json | undefined): string =>
   v === undefined || v === null
     ? '-'
     : typeof v === 'number'
-      ? Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4)))
-      : typeof v === 'string' ? v : JSON.stringify(v);
+      ? Number.isInteger(v)
+        ? String(v)
+        : String(Number(v.toPrecision(4)))
+      : typeof v === 'string'
+        ? v
+        : JSON.stringify(v);
 
 const csvField = (v: Json | undefined): string | number | null =>
-  v === undefined || v === null ? null : typeof v === 'number' || typeof v === 'string' ? v : JSON.stringify(v);
+  v === undefined || v === null
+    ? null
+    : typeof v === 'number' || typeof v === 'string'
+      ? v
+      : JSON.stringify(v);
 
 export function formatRows(table: ResultTable, format: string): string {
   const header = [...table.axes, 'status', 'cached', ...table.columns];
@@ -349,14 +422,23 @@ export function formatRows(table: ResultTable, format: string): string {
         ) + '\n'
       );
     case 'csv':
-      return toCsv(header, raw.map((r) => r.map(csvField)));
+      return toCsv(
+        header,
+        raw.map((r) => r.map(csvField)),
+      );
     case 'markdown':
       return (
-        [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`, ...raw.map((r) => `| ${r.map(shown).join(' | ').replace(/\n/g, ' ')} |`)].join('\n') +
-        '\n'
+        [
+          `| ${header.join(' | ')} |`,
+          `|${header.map(() => '---').join('|')}|`,
+          ...raw.map((r) => `| ${r.map(shown).join(' | ').replace(/\n/g, ' ')} |`),
+        ].join('\n') + '\n'
       );
     default: {
-      const text = formatTable(header, raw.map((r) => r.map(shown)));
+      const text = formatTable(
+        header,
+        raw.map((r) => r.map(shown)),
+      );
       const failed = table.rows.filter((r) => r.detail);
       const notes = failed.map((r) => `  ${r.cell || 'cell'}: ${r.detail}`).join('\n');
       return text + (notes ? `\nFailures:\n${notes}\n` : '');

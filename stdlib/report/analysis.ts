@@ -128,7 +128,13 @@ export function analyse(inputs: readonly GroupInput[], opts: AnalysisOptions): A
       const a = g.in.perImage[s];
       const b = g.out.perImage[s];
       diffs[s] = pairedDiffs(a, b);
-      scores[s] = discrepancy(a, b, () => true, opts.replicates, labelSeed(opts.seed, `${s}/${label}`));
+      scores[s] = discrepancy(
+        a,
+        b,
+        () => true,
+        opts.replicates,
+        labelSeed(opts.seed, `${s}/${label}`),
+      );
     }
     return { label, axes: g.axes, scores, diffs };
   });

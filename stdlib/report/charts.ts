@@ -46,8 +46,16 @@ export function scatterFigure(
   labels: { x: string; y: string },
 ): Figure {
   const all = panels.flatMap((p) => p.series);
-  const xr = paddedRange(all.flatMap((s) => Array.from(s.x)), 0.05, 0);
-  const yr = paddedRange(all.flatMap((s) => Array.from(s.y)), 0.05, 0);
+  const xr = paddedRange(
+    all.flatMap((s) => Array.from(s.x)),
+    0.05,
+    0,
+  );
+  const yr = paddedRange(
+    all.flatMap((s) => Array.from(s.y)),
+    0.05,
+    0,
+  );
   const width = panels.length * (LEFT + PANEL_W + RIGHT);
   const height = TOP + PANEL_H + BOTTOM;
   return render(width, height, (s) => {
@@ -78,7 +86,12 @@ export interface Distribution {
 }
 
 /** Counts of finite values in `bins` equal bins over [lo, hi]. */
-export function histogram(values: ArrayLike<number>, lo: number, hi: number, bins: number): number[] {
+export function histogram(
+  values: ArrayLike<number>,
+  lo: number,
+  hi: number,
+  bins: number,
+): number[] {
   const counts = new Array<number>(bins).fill(0);
   for (let i = 0; i < values.length; i++) {
     const v = values[i]!;
@@ -122,7 +135,10 @@ export function distributionFigure(
         s,
         frame.x + 12,
         frame.y + 12,
-        panel.series.map((d) => ({ label: `${d.label} mean ${mean(d.values).toFixed(3)}`, color: d.color })),
+        panel.series.map((d) => ({
+          label: `${d.label} mean ${mean(d.values).toFixed(3)}`,
+          color: d.color,
+        })),
       );
     });
   });

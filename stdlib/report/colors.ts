@@ -8,7 +8,16 @@ export const BASE_COLOR = '#6f6f6f';
 export const MASK_COLOR = '#19c37d';
 
 /** Categories (models) in a fixed order, distinguishable in print. */
-export const PALETTE = ['#0a6fb0', '#d2581a', '#1b9e6f', '#b5458f', '#d69e00', '#4aa8dd', '#5b4a9e', '#222222'];
+export const PALETTE = [
+  '#0a6fb0',
+  '#d2581a',
+  '#1b9e6f',
+  '#b5458f',
+  '#d69e00',
+  '#4aa8dd',
+  '#5b4a9e',
+  '#222222',
+];
 
 const NEG = [38, 92, 168];
 const MID = [247, 247, 247];

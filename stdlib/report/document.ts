@@ -120,7 +120,10 @@ export function toHtml(title: string, blocks: readonly Block[]): string {
 /** RFC 4180 CSV: quote fields holding a comma, quote or line break. */
 export function toCsv(header: string[], rows: (string | number | null | undefined)[][]): string {
   const field = (v: string | number | null | undefined) => {
-    const s = v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? '' : String(v);
+    const s =
+      v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))
+        ? ''
+        : String(v);
     return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
   };
   return [header, ...rows].map((r) => r.map(field).join(',')).join('\n') + '\n';

@@ -31,7 +31,10 @@ export function scatterFigures(analysis: Analysis, explainerAxis: string): Figur
   const panels = new Map<string, Series[]>();
   const colours = new Map<string, string>();
   for (const g of analysis.groups) {
-    const panel = explainerAxis in g.axes ? `${explainerAxis}=${display(g.axes[explainerAxis]!)}` : 'all images';
+    const panel =
+      explainerAxis in g.axes
+        ? `${explainerAxis}=${display(g.axes[explainerAxis]!)}`
+        : 'all images';
     const rest = Object.entries(g.axes)
       .filter(([k]) => k !== explainerAxis)
       .map(([k, v]) => `${k}=${display(v)}`)
@@ -60,7 +63,10 @@ export function scatterFigures(analysis: Analysis, explainerAxis: string): Figur
 }
 
 /** In-mask vs out-mask score histograms, one figure per group. */
-export function distributionFigures(inputs: readonly GroupInput[], analysis: Analysis): FigureFile[] {
+export function distributionFigures(
+  inputs: readonly GroupInput[],
+  analysis: Analysis,
+): FigureFile[] {
   return inputs.map((g, k) => {
     const label = analysis.groups[k]!.label;
     const panel = (score: 'mass' | 'rank', title: string) => ({
@@ -108,7 +114,9 @@ async function readRelevance(dir: string, expected: number): Promise<Float32Arra
   const file = join(dir, 'relevance.f32');
   const bytes = await readFile(file);
   if (bytes.byteLength !== expected * 4) {
-    throw new Error(`${file}: holds ${bytes.byteLength / 4} values, the dataset's test split needs ${expected}`);
+    throw new Error(
+      `${file}: holds ${bytes.byteLength / 4} values, the dataset's test split needs ${expected}`,
+    );
   }
   return new Float32Array(bytes.buffer, bytes.byteOffset, expected);
 }
@@ -129,7 +137,9 @@ export async function heatmapFigures(
     const paths = relevance.get(g.label);
     const columns = (['base', 'in', 'out'] as const).filter((k) => paths?.[k] !== undefined);
     if (!paths?.in || !paths.out) continue;
-    const maps = await Promise.all(columns.map((k) => readRelevance(paths[k]!, counts.test * px * c)));
+    const maps = await Promise.all(
+      columns.map((k) => readRelevance(paths[k]!, counts.test * px * c)),
+    );
     const rows: HeatmapRow[] = chosen.map((i) => ({
       label: `#${i} ${classNames[test.labels[i]!] ?? test.labels[i]}`,
       image: test.images.subarray(i * px * c, (i + 1) * px * c),
@@ -137,12 +147,19 @@ export async function heatmapFigures(
       maps: maps.map((m) => {
         // Channels summed, sign kept: the map as the explainer returned it.
         const out = new Float64Array(px);
-        for (let p = 0; p < px; p++) for (let k = 0; k < c; k++) out[p]! += m[(i * px + p) * c + k]!;
+        for (let p = 0; p < px; p++)
+          for (let k = 0; k < c; k++) out[p]! += m[(i * px + p) * c + k]!;
         return out;
       }),
     }));
     const titles = { base: 'base', in: 'in_mask', out: 'out_mask' };
-    const grid = heatmapGrid({ height: h, width: w, channels: c, columns: columns.map((k) => titles[k]), rows });
+    const grid = heatmapGrid({
+      height: h,
+      width: w,
+      channels: c,
+      columns: columns.map((k) => titles[k]),
+      rows,
+    });
     figures.push({
       file: `figures/heatmaps-${fileSafe(g.label)}.png`,
       ...grid,
@@ -154,4 +171,3 @@ export async function heatmapFigures(
   }
   return figures;
 }
-

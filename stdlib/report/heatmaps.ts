@@ -84,7 +84,13 @@ export function heatmapGrid(grid: HeatmapGrid): { png: Buffer; width: number; he
             ? [row.image[p * c]!, row.image[p * c + 1]!, row.image[p * c + 2]!]
             : [row.image[p * c]!, row.image[p * c]!, row.image[p * c]!];
         fill(r, panel(0) + x * zoom, top + y * zoom, zoom, rgb);
-        fill(r, panel(1) + x * zoom, top + y * zoom, zoom, rgb.map((v) => 40 + v * 0.6));
+        fill(
+          r,
+          panel(1) + x * zoom,
+          top + y * zoom,
+          zoom,
+          rgb.map((v) => 40 + v * 0.6),
+        );
         row.maps.forEach((m, k) => {
           fill(r, panel(2 + k) + x * zoom, top + y * zoom, zoom, diverging(m[p]! / scale));
         });
@@ -94,12 +100,18 @@ export function heatmapGrid(grid: HeatmapGrid): { png: Buffer; width: number; he
     row.maps.forEach((_, k) => outline(r, row.mask, w, h, zoom, panel(2 + k), top, '#1d5c2e', 1));
   });
 
-  colourBar(r, LABEL_W + 2 * (pw + GAP), height - FOOTER + 18, Math.min(360, grid.columns.length * (pw + GAP) - GAP));
+  colourBar(
+    r,
+    LABEL_W + 2 * (pw + GAP),
+    height - FOOTER + 18,
+    Math.min(360, grid.columns.length * (pw + GAP) - GAP),
+  );
   return { png: r.toPng(), width, height };
 }
 
 function fill(r: Raster, x0: number, y0: number, zoom: number, rgb: readonly number[]): void {
-  for (let dy = 0; dy < zoom; dy++) for (let dx = 0; dx < zoom; dx++) r.blend(x0 + dx, y0 + dy, rgb);
+  for (let dy = 0; dy < zoom; dy++)
+    for (let dx = 0; dx < zoom; dx++) r.blend(x0 + dx, y0 + dy, rgb);
 }
 
 /** Edges between mask and non-mask pixels (or the border), drawn on a panel. */
@@ -115,7 +127,8 @@ function outline(
   thick: number,
 ): void {
   const rgb = parseColor(color);
-  const inside = (x: number, y: number) => x >= 0 && y >= 0 && x < w && y < h && mask[y * w + x]! > 0;
+  const inside = (x: number, y: number) =>
+    x >= 0 && y >= 0 && x < w && y < h && mask[y * w + x]! > 0;
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       if (!inside(x, y)) continue;

@@ -35,7 +35,9 @@ function withoutAxis(axes: Record<string, Json>, axis: string): Record<string, J
 
 /** Do the entry's axes agree with the group's on every axis they share? */
 function agrees(entry: Record<string, Json>, group: Record<string, Json>): boolean {
-  return Object.entries(entry).every(([k, v]) => !(k in group) || display(group[k]!) === display(v));
+  return Object.entries(entry).every(
+    ([k, v]) => !(k in group) || display(group[k]!) === display(v),
+  );
 }
 
 /** A single value used by every group, or the gathered entry matching the group. */
@@ -80,8 +82,11 @@ export function matchInputs(
   const relevance = new Map<string, RelevancePaths>();
   for (const [label, axes] of seen) {
     const find = <T>(list: Gathered<T>[], target: string) =>
-      list.find((e) => display(e.axes[targetAxis] ?? null) === target && agrees(withoutAxis(e.axes, targetAxis), axes))
-        ?.value;
+      list.find(
+        (e) =>
+          display(e.axes[targetAxis] ?? null) === target &&
+          agrees(withoutAxis(e.axes, targetAxis), axes),
+      )?.value;
     const inS = find(summaries, IN);
     const outS = find(summaries, OUT);
     const inP = find(perImage, IN);

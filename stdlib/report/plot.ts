@@ -56,7 +56,8 @@ export function paddedRange(values: Iterable<number>, pad = 0.05, include?: numb
 /** Just enough decimals to tell ticks `step` apart (0.25 → 2, 0.2 → 1). */
 function tickLabel(v: number, step: number): string {
   let digits = 0;
-  while (digits < 6 && Math.abs(Math.round(step * 10 ** digits) - step * 10 ** digits) > 1e-6) digits++;
+  while (digits < 6 && Math.abs(Math.round(step * 10 ** digits) - step * 10 ** digits) > 1e-6)
+    digits++;
   return v.toFixed(digits);
 }
 
@@ -74,7 +75,9 @@ export class Axes {
   }
 
   py(y: number): number {
-    return this.frame.y + this.frame.h - ((y - this.yr.min) / (this.yr.max - this.yr.min)) * this.frame.h;
+    return (
+      this.frame.y + this.frame.h - ((y - this.yr.min) / (this.yr.max - this.yr.min)) * this.frame.h
+    );
   }
 
   /** Grid, ticks, tick labels, axis titles and the panel title. */
@@ -127,7 +130,12 @@ export class Axes {
 }
 
 /** Coloured squares with labels, one line each, from (x, y) down. */
-export function legend(s: Surface, x: number, y: number, items: { label: string; color: string }[]): void {
+export function legend(
+  s: Surface,
+  x: number,
+  y: number,
+  items: { label: string; color: string }[],
+): void {
   const w = 26 + Math.max(0, ...items.map((i) => textWidth(i.label, TEXT)));
   s.rect(x - 6, y - 6, w + 6, items.length * 20 + 6, '#ffffff', 0.85);
   items.forEach((item, i) => {

@@ -34,7 +34,8 @@ export class Raster implements Surface {
     const y0 = Math.round(y);
     const x1 = Math.round(x + w);
     const y1 = Math.round(y + h);
-    for (let yy = y0; yy < y1; yy++) for (let xx = x0; xx < x1; xx++) this.blend(xx, yy, rgb, alpha);
+    for (let yy = y0; yy < y1; yy++)
+      for (let xx = x0; xx < x1; xx++) this.blend(xx, yy, rgb, alpha);
   }
 
   hline(x1: number, x2: number, y: number, color: string, dash?: [number, number]): void {

@@ -3,7 +3,14 @@
  * the rows of its CSV files, from the analysis.
  */
 import type { OlsFit } from '../stats/ols.js';
-import { SCORES, type Analysis, type Discrepancy, type GroupInput, type Score, type Summary } from './analysis.js';
+import {
+  SCORES,
+  type Analysis,
+  type Discrepancy,
+  type GroupInput,
+  type Score,
+  type Summary,
+} from './analysis.js';
 import type { Block } from './document.js';
 
 export const fmt = (v: number | null | undefined, digits = 3) =>
@@ -32,7 +39,11 @@ function groupTable(g: GroupInput, a: Analysis['groups'][number]): Block {
     fmt(diff(g.in.summary.accuracy, g.out.summary.accuracy)),
     fmt(diff(g.in.summary.auroc, g.out.summary.auroc)),
   ]);
-  return { type: 'table', header: ['model', 'mass accuracy', 'rank accuracy', 'accuracy', 'AUROC'], rows };
+  return {
+    type: 'table',
+    header: ['model', 'mass accuracy', 'rank accuracy', 'accuracy', 'AUROC'],
+    rows,
+  };
 }
 
 function fitTable(score: Score, fit: OlsFit, analysis: Analysis): Block[] {
@@ -46,7 +57,13 @@ function fitTable(score: Score, fit: OlsFit, analysis: Analysis): Block[] {
           ? `${analysis.factors.map((f) => f.name).join(', ')}; treatment coding, reference ${refs.join(', ')}.`
           : 'an intercept alone (no factor varies): the mean with its classical standard error.'),
       header: ['term', 'estimate', 'std. error', 't', 'p'],
-      rows: fit.terms.map((t) => [t.name, fmt(t.estimate, 4), fmt(t.se, 4), fmt(t.t, 2), fmtP(t.p)]),
+      rows: fit.terms.map((t) => [
+        t.name,
+        fmt(t.estimate, 4),
+        fmt(t.se, 4),
+        fmt(t.t, 2),
+        fmtP(t.p),
+      ]),
     },
     {
       type: 'paragraph',
@@ -75,7 +92,16 @@ function headlineBlocks(inputs: readonly GroupInput[], analysis: Analysis): Bloc
     { type: 'heading', level: 2, text: 'Discrepancy by model and explainer' },
     {
       type: 'table',
-      header: ['group', 'score', 'in', 'out', 'in − out [95 % CI]', 'share in > out', 'accuracy in / out', 'AUROC in / out'],
+      header: [
+        'group',
+        'score',
+        'in',
+        'out',
+        'in − out [95 % CI]',
+        'share in > out',
+        'accuracy in / out',
+        'AUROC in / out',
+      ],
       rows: analysis.groups.flatMap((a, k) =>
         SCORES.map((s) => [
           a.label,
@@ -133,7 +159,11 @@ export function reportBlocks(
   for (const s of SCORES) {
     const fit = analysis.fits[s];
     if (fit) blocks.push(...fitTable(s, fit, analysis));
-    else blocks.push({ type: 'paragraph', text: `No fit for ${NAMES[s]}: ${analysis.fitProblems[s]}` });
+    else
+      blocks.push({
+        type: 'paragraph',
+        text: `No fit for ${NAMES[s]}: ${analysis.fitProblems[s]}`,
+      });
   }
   return blocks;
 }
@@ -141,32 +171,93 @@ export function reportBlocks(
 /** report.csv: the `report` kind's columns, then the shares. */
 export function mainCsvRows(inputs: readonly GroupInput[], analysis: Analysis) {
   const header = [
-    'group', 'model', 'mass_accuracy', 'rank_accuracy', 'accuracy', 'auroc',
-    'mass_ci_lo', 'mass_ci_hi', 'rank_ci_lo', 'rank_ci_hi', 'mass_share_in_gt_out', 'rank_share_in_gt_out',
+    'group',
+    'model',
+    'mass_accuracy',
+    'rank_accuracy',
+    'accuracy',
+    'auroc',
+    'mass_ci_lo',
+    'mass_ci_hi',
+    'rank_ci_lo',
+    'rank_ci_hi',
+    'mass_share_in_gt_out',
+    'rank_share_in_gt_out',
   ];
   const rows: (string | number | null)[][] = [];
   analysis.groups.forEach((a, k) => {
     const g = inputs[k]!;
     const label = a.label === 'all' ? '' : a.label;
-    for (const [name, s] of [['base', g.base], ['in_mask', g.in.summary], ['out_mask', g.out.summary]] as const) {
-      if (s) rows.push([label, name, s.mass_accuracy, s.rank_accuracy, s.accuracy, s.auroc, '', '', '', '', '', '']);
+    for (const [name, s] of [
+      ['base', g.base],
+      ['in_mask', g.in.summary],
+      ['out_mask', g.out.summary],
+    ] as const) {
+      if (s)
+        rows.push([
+          label,
+          name,
+          s.mass_accuracy,
+          s.rank_accuracy,
+          s.accuracy,
+          s.auroc,
+          '',
+          '',
+          '',
+          '',
+          '',
+          '',
+        ]);
     }
     const { mass, rank } = a.scores;
     rows.push([
-      label, 'in-out', mass.mean, rank.mean,
-      diff(g.in.summary.accuracy, g.out.summary.accuracy), diff(g.in.summary.auroc, g.out.summary.auroc),
-      mass.lo, mass.hi, rank.lo, rank.hi, mass.share, rank.share,
+      label,
+      'in-out',
+      mass.mean,
+      rank.mean,
+      diff(g.in.summary.accuracy, g.out.summary.accuracy),
+      diff(g.in.summary.auroc, g.out.summary.auroc),
+      mass.lo,
+      mass.hi,
+      rank.lo,
+      rank.hi,
+      mass.share,
+      rank.share,
     ]);
   });
   return { header, rows };
 }
 
 export function classCsvRows(analysis: Analysis) {
-  const header = ['group', 'class', 'class_name', 'score', 'n', 'in_mean', 'out_mean', 'diff', 'ci_lo', 'ci_hi', 'share_in_gt_out'];
+  const header = [
+    'group',
+    'class',
+    'class_name',
+    'score',
+    'n',
+    'in_mean',
+    'out_mean',
+    'diff',
+    'ci_lo',
+    'ci_hi',
+    'share_in_gt_out',
+  ];
   const rows = analysis.classes.flatMap((c) =>
     SCORES.map((s) => {
       const d = c.scores[s];
-      return [c.group, c.classIndex, c.className, s, d.n, d.inMean, d.outMean, d.mean, d.lo, d.hi, d.share];
+      return [
+        c.group,
+        c.classIndex,
+        c.className,
+        s,
+        d.n,
+        d.inMean,
+        d.outMean,
+        d.mean,
+        d.lo,
+        d.hi,
+        d.share,
+      ];
     }),
   );
   return { header, rows };

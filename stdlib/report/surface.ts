@@ -35,6 +35,9 @@ export function parseColor(color: string): [number, number, number] {
 }
 
 export function toHex([r, g, b]: readonly number[]): string {
-  const c = (v: number) => Math.round(Math.min(255, Math.max(0, v))).toString(16).padStart(2, '0');
+  const c = (v: number) =>
+    Math.round(Math.min(255, Math.max(0, v)))
+      .toString(16)
+      .padStart(2, '0');
   return `#${c(r!)}${c(g!)}${c(b!)}`;
 }

@@ -22,7 +22,9 @@ export class SvgSurface implements Surface {
 
   rect(x: number, y: number, w: number, h: number, color: string, alpha = 1): void {
     const op = alpha < 1 ? ` fill-opacity="${n(alpha)}"` : '';
-    this.parts.push(`<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="${color}"${op}/>`);
+    this.parts.push(
+      `<rect x="${n(x)}" y="${n(y)}" width="${n(w)}" height="${n(h)}" fill="${color}"${op}/>`,
+    );
   }
 
   hline(x1: number, x2: number, y: number, color: string, dash?: [number, number]): void {
@@ -33,7 +35,14 @@ export class SvgSurface implements Surface {
     this.line(x + 0.5, y1, x + 0.5, y2 + 1, color, dash);
   }
 
-  private line(x1: number, y1: number, x2: number, y2: number, color: string, dash?: [number, number]) {
+  private line(
+    x1: number,
+    y1: number,
+    x2: number,
+    y2: number,
+    color: string,
+    dash?: [number, number],
+  ) {
     const d = dash ? ` stroke-dasharray="${dash[0]} ${dash[1]}"` : '';
     this.parts.push(
       `<line x1="${n(x1)}" y1="${n(y1)}" x2="${n(x2)}" y2="${n(y2)}" stroke="${color}" stroke-width="1"${d}/>`,
@@ -57,9 +66,13 @@ export class SvgSurface implements Surface {
       `text-anchor="${anchor}" textLength="${n(width)}" lengthAdjust="spacingAndGlyphs"`;
     if (style.vertical) {
       const bx = x + GLYPH_H * scale;
-      this.parts.push(`<text transform="translate(${n(bx)} ${n(y)}) rotate(-90)" ${common}>${esc(text)}</text>`);
+      this.parts.push(
+        `<text transform="translate(${n(bx)} ${n(y)}) rotate(-90)" ${common}>${esc(text)}</text>`,
+      );
     } else {
-      this.parts.push(`<text x="${n(x)}" y="${n(y + GLYPH_H * scale)}" ${common}>${esc(text)}</text>`);
+      this.parts.push(
+        `<text x="${n(x)}" y="${n(y + GLYPH_H * scale)}" ${common}>${esc(text)}</text>`,
+      );
     }
   }
 

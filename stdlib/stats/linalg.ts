@@ -20,7 +20,11 @@ export function crossProduct(rows: ArrayLike<number>[], p: number): Matrix {
 }
 
 /** X'y. */
-export function crossVector(rows: ArrayLike<number>[], y: ArrayLike<number>, p: number): Float64Array {
+export function crossVector(
+  rows: ArrayLike<number>[],
+  y: ArrayLike<number>,
+  p: number,
+): Float64Array {
   const out = new Float64Array(p);
   rows.forEach((row, r) => {
     for (let i = 0; i < p; i++) out[i]! += row[i]! * y[r]!;
