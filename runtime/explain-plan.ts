@@ -17,7 +17,7 @@ export interface PlanRow {
   kind: string;
   key: string;
   status: 'cached' | 'will run';
-  /** Why it will run; absent for cached instances. */
+  /** Why it will run; for a cached one, only when it shares another's work. */
   reason?: string;
 }
 
@@ -34,11 +34,20 @@ export async function explainPlan(
   const keyed = computeKeys(plan, registry, engineFamily);
   const previous = await previousKeys(store.layout.journalDir());
   const rows = new Map<string, PlanRow>();
+  const firstWithKey = new Map<string, string>();
 
   for (const [id, k] of keyed) {
     const row: PlanRow = { instance: id, kind: k.kind.kind, key: k.key, status: 'cached' };
     rows.set(id, row);
     if ((await store.manifest(k.key)) !== undefined) continue;
+
+    // The scheduler computes equal keys once, for the first instance.
+    const first = firstWithKey.get(k.key);
+    if (first !== undefined) {
+      row.reason = `same work as \`${first}\`, which computes it`;
+      continue;
+    }
+    firstWithKey.set(k.key, id);
     row.status = 'will run';
 
     const before = previous.get(id);

@@ -46,6 +46,7 @@ export class Scheduler {
   private readonly trusted = new Set<string>();
   private readonly running = new Set<RunningInstance>();
   private readonly found = new Map<string, Manifest>();
+  private readonly byKey = new Map<string, { id: string; result: Promise<InstanceResult> }>();
   private readonly queue: PQueue;
   private readonly resources: ResourcePool;
   private stopping = false;
@@ -103,7 +104,35 @@ export class Scheduler {
     return result;
   }
 
-  private async compute(k: KeyedInstance): Promise<InstanceResult> {
+  /**
+   * Instances with equal keys are the same work: the first in plan order
+   * computes it, the others take its result (as `plan` says they will).
+   */
+  private compute(k: KeyedInstance): Promise<InstanceResult> {
+    const first = this.byKey.get(k.key);
+    if (first !== undefined) return this.share(k, first);
+    const result = this.computeOwn(k);
+    this.byKey.set(k.key, { id: k.instance.id, result });
+    return result;
+  }
+
+  private async share(
+    k: KeyedInstance,
+    first: { id: string; result: Promise<InstanceResult> },
+  ): Promise<InstanceResult> {
+    const id = k.instance.id;
+    const shared = await first.result;
+    if (shared.state === 'cached' || shared.state === 'done') {
+      if (!this.found.has(id)) {
+        this.options.logger.log({ type: 'instance-cached', instance: id, key: k.key });
+      }
+      return { state: 'cached', manifest: shared.manifest };
+    }
+    const what = shared.state === 'failed' ? 'failed' : 'did not finish';
+    return this.skip(id, `same work as \`${first.id}\`, which ${what}`);
+  }
+
+  private async computeOwn(k: KeyedInstance): Promise<InstanceResult> {
     const id = k.instance.id;
     const cached = this.found.get(id);
     if (cached !== undefined) {
