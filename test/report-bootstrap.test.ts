@@ -5,7 +5,6 @@
  */
 import test from 'ava';
 import { bootstrapMean, labelSeed } from '../stdlib/stats/bootstrap.js';
-import { analyse, type GroupInput } from '../stdlib/report/analysis.js';
 
 const M32 = (1n << 32n) - 1n;
 const mul = (a: bigint, b: bigint) => (a * b) & M32;
@@ -77,32 +76,4 @@ test('each labelled interval draws its own stream', (t) => {
   t.not(labelSeed(0, 'mass/all'), labelSeed(0, 'rank/all'));
   t.not(labelSeed(0, 'mass/all'), labelSeed(1, 'mass/all'));
   t.is(labelSeed(5, 'mass/model=cnn'), labelSeed(5, 'mass/model=cnn'));
-});
-
-test('discrepancy: pairs with an undefined side are dropped; ties do not count as wins', (t) => {
-  const group = (inn: (number | null)[], out: (number | null)[]): GroupInput => ({
-    axes: {},
-    in: {
-      summary: { accuracy: 1, auroc: 1, mass_accuracy: 0, rank_accuracy: 0 },
-      perImage: { mass: inn, rank: inn },
-    },
-    out: {
-      summary: { accuracy: 1, auroc: 1, mass_accuracy: 0, rank_accuracy: 0 },
-      perImage: { mass: out, rank: out },
-    },
-  });
-  const a = analyse([group([0.5, 0.6, 0.7, null, 0.9], [0.5, 0.4, 0.9, 0.2, null])], {
-    replicates: 1000,
-    seed: 1,
-    factors: [],
-  });
-  const d = a.groups[0]!.scores.mass;
-  t.is(d.n, 3);
-  t.true(Math.abs(d.mean - 0) < 1e-12);
-  t.true(Math.abs(d.share - 1 / 3) < 1e-12);
-  t.true(Math.abs(d.inMean - 0.6) < 1e-12 && Math.abs(d.outMean - 0.6) < 1e-12);
-  // Intercept-only fit: the mean with SE = sd / √n.
-  const fit = a.fits.mass!;
-  const sd = Math.sqrt((0 + 0.04 + 0.04) / 2);
-  t.true(Math.abs(fit.terms[0]!.se - sd / Math.sqrt(3)) < 1e-12);
 });

@@ -143,6 +143,13 @@ export function analyse(inputs: readonly GroupInput[], opts: AnalysisOptions): A
   const classes: ClassResult[] = [];
   const labels = opts.labels;
   const classCount = labels ? Math.max(-1, ...labels) + 1 : 0;
+  const scored = inputs[0]?.in.perImage.mass.length;
+  if (labels && scored !== undefined && labels.length !== scored) {
+    throw new Error(
+      `the dataset's test split has ${labels.length} images but the metrics scored ${scored}; ` +
+        'pass the dataset the metrics stages read',
+    );
+  }
   if (labels && classCount > 1) {
     inputs.forEach((g, k) => {
       for (let c = 0; c < classCount; c++) {
