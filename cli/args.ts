@@ -21,10 +21,11 @@ export interface CliOptions {
   stage?: string;
   n?: number;
   split?: string;
-  /** `show`: output format, sort keys and row filter. */
+  /** `show`: output format, sort keys, row filter and metric columns. */
   showFormat: ShowFormat;
   sort?: string;
   filter?: string;
+  columns?: string;
   fix: boolean;
   help: boolean;
   version: boolean;
@@ -53,6 +54,7 @@ const OPTIONS = {
   split: { type: 'string' },
   sort: { type: 'string' },
   filter: { type: 'string' },
+  columns: { type: 'string' },
   fix: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'V' },
@@ -96,6 +98,7 @@ export function parseCli(argv: string[]): CliOptions {
     showFormat: showFormatOption(command, v.format),
     sort: v.sort,
     filter: v.filter,
+    columns: v.columns,
     fix: v.fix ?? false,
     help: v.help ?? false,
     version: v.version ?? false,

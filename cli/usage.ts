@@ -16,7 +16,9 @@ Usage:
   alignlab dag <study.yaml> [--format mermaid|dot]
                                           print the instance graph
   alignlab show <study.yaml> [--format table|csv|json|markdown] [--sort COL[:desc]] [--filter EXPR]
-                                          results of every sweep cell, from the cache
+                                          results of every sweep cell, from the cache;
+                                          --columns metrics.mass_accuracy,metrics_base keeps
+                                          those metric columns (a stage name keeps all of its)
   alignlab data preview <study.yaml> [--stage data] [--n 16] [--split train] [--out F.png]
                                           PNG grid of a data stage's images, mask outlines
   alignlab status [--cache-dir D]         what the last run did and where it stopped

@@ -145,3 +145,21 @@ test('a study never run: every cell listed as not run', async (t) => {
   t.is(r.exitCode, 0, r.stderr);
   t.is(r.stdout.split('\n').filter((l) => l.includes('not run  0/2')).length, 6);
 });
+
+test('--columns narrows the output; filter and sort still see every column', async (t) => {
+  const r = await show(
+    '--columns',
+    'w.value.acc',
+    '--filter',
+    'w.value.loss > 1',
+    '--format',
+    'csv',
+  );
+  t.is(r.exitCode, 0, r.stderr);
+  t.is(r.stdout, 'lr,model,status,cached,w.value.acc\n0.1,b,done,2/2,0.2');
+  const all = await show('--columns', 'w.value', '--format', 'csv', '--filter', 'lr == 0.1');
+  t.is(all.stdout.split('\n')[0], 'lr,model,status,cached,w.value.acc,w.value.loss');
+  const bad = await show('--columns', 'w.value.los');
+  t.is(bad.exitCode, 2);
+  t.regex(bad.stderr, /--columns: no column `w.value.los`; did you mean `w.value.loss`\?/);
+});

@@ -55,9 +55,11 @@ export async function showCommand(options: CliOptions): Promise<number> {
   const backend = await resolveBackend(options.backend);
   const table = await resultTable(plan, registry, resolve(options.cacheDir), backend.family);
 
+  // Filter and sort see every column; --columns only narrows the output.
   let rows = table.rows;
   if (options.filter !== undefined) rows = filterRows(table, options.filter);
   if (options.sort !== undefined) rows = sortRows(table, rows, options.sort);
+  if (options.columns !== undefined) table.columns = pickColumns(table, options.columns);
   const format = options.json ? 'json' : options.showFormat;
   process.stdout.write(formatRows({ ...table, rows }, format));
   return EXIT.ok;
@@ -333,6 +335,26 @@ export function filterRows(table: ResultTable, text: string): ResultRow[] {
     }
     return result;
   });
+}
+
+/** Metric columns named in a comma list; a prefix (`metrics`) keeps all below it. */
+export function pickColumns(table: ResultTable, spec: string): string[] {
+  const wanted = spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  const picked: string[] = [];
+  for (const w of wanted) {
+    const matches = table.columns.filter((c) => c === w || c.startsWith(`${w}.`));
+    if (matches.length === 0) {
+      const hint = didYouMean(w, table.columns);
+      throw new UsageError(
+        `--columns: no column \`${w}\`${hint ? `; ${hint}` : ''}; columns: ${table.columns.join(', ')}`,
+      );
+    }
+    for (const m of matches) if (!picked.includes(m)) picked.push(m);
+  }
+  return picked;
 }
 
 /** `col`, `col:desc`, `-col`, several separated by commas; missing values last. */
