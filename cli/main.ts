@@ -5,29 +5,24 @@
  */
 import { readFileSync } from 'node:fs';
 import { type CliOptions, parseCli } from './args.js';
-import { checkCommand } from './commands/check.js';
-import { dataCommand } from './commands/data-preview.js';
-import { dagCommand } from './commands/dag.js';
-import { planCommand } from './commands/plan.js';
-import { runCommand } from './commands/run.js';
-import { schemaCommand } from './commands/schema.js';
-import { showCommand } from './commands/show.js';
-import { statusCommand } from './commands/status.js';
-import { verifyCommand } from './commands/verify.js';
 import { StudyRejected } from './load-study.js';
 import { UserError } from '../runtime/errors.js';
 import { EXIT, HELP, UsageError } from './usage.js';
 
-const COMMANDS: Record<string, (options: CliOptions) => Promise<number>> = {
-  run: runCommand,
-  plan: planCommand,
-  check: checkCommand,
-  data: dataCommand,
-  dag: dagCommand,
-  status: statusCommand,
-  verify: verifyCommand,
-  schema: schemaCommand,
-  show: showCommand,
+type Command = (options: CliOptions) => Promise<number>;
+
+// Each command is imported when it is used: some load TensorFlow.js or the
+// study compiler, which `--version`, `status` or `verify` should not pay for.
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  run: async () => (await import('./commands/run.js')).runCommand,
+  plan: async () => (await import('./commands/plan.js')).planCommand,
+  check: async () => (await import('./commands/check.js')).checkCommand,
+  data: async () => (await import('./commands/data-preview.js')).dataCommand,
+  dag: async () => (await import('./commands/dag.js')).dagCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  schema: async () => (await import('./commands/schema.js')).schemaCommand,
+  show: async () => (await import('./commands/show.js')).showCommand,
 };
 
 function version(): string {
@@ -52,7 +47,7 @@ async function main(argv: string[]): Promise<number> {
       `unknown command \`${options.command}\`; commands: ${Object.keys(COMMANDS).join(', ')}`,
     );
   }
-  return command(options);
+  return (await command())(options);
 }
 
 try {

@@ -9,6 +9,7 @@ import { canonicalJson } from './canonical.js';
 import { computeKeys, type KeyRecord } from './cache-key.js';
 import { CacheStore } from './cache-store.js';
 import { readJournal } from './journal.js';
+import { mapLimited } from './scheduler.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -36,10 +37,14 @@ export async function explainPlan(
   const rows = new Map<string, PlanRow>();
   const firstWithKey = new Map<string, string>();
 
-  for (const [id, k] of keyed) {
+  const all = [...keyed.values()];
+  const cached = await mapLimited(all, 32, async (k) => (await store.manifest(k.key)) !== undefined);
+
+  for (const [i, k] of all.entries()) {
+    const id = k.instance.id;
     const row: PlanRow = { instance: id, kind: k.kind.kind, key: k.key, status: 'cached' };
     rows.set(id, row);
-    if ((await store.manifest(k.key)) !== undefined) continue;
+    if (cached[i]) continue;
 
     // The scheduler computes equal keys once, for the first instance.
     const first = firstWithKey.get(k.key);

@@ -4,7 +4,7 @@
  * (published entries are found by key); `alignlab status` reads it to say
  * what the last run did and where it stopped.
  */
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Logger, RunEvent } from './events.js';
@@ -14,8 +14,16 @@ export type JournalLine = RunEvent & { time: string };
 
 /** A logger that appends state changes (not progress ticks) to the journal. */
 export class JournalLogger implements Logger {
+  /** Open for appending while the run lasts: one write call per line. */
+  private fd: number | undefined;
+
   constructor(private readonly path: string) {
     mkdirSync(dirname(path), { recursive: true });
+  }
+
+  private append(text: string): void {
+    this.fd ??= openSync(this.path, 'a');
+    writeSync(this.fd, text);
   }
 
   log(event: RunEvent): void {
@@ -24,17 +32,20 @@ export class JournalLogger implements Logger {
     const text = JSON.stringify(line) + '\n';
     if (faultsArmed) {
       // Crash tests: a line torn half-way, as a kill mid-append leaves it.
-      appendFileSync(this.path, text.slice(0, text.length >> 1));
+      this.append(text.slice(0, text.length >> 1));
       faultPoint('journal-torn');
-      appendFileSync(this.path, text.slice(text.length >> 1));
+      this.append(text.slice(text.length >> 1));
       return;
     }
-    // Synchronous append: the line is on disk before the next state change,
-    // which is what makes the journal trustworthy after kill -9.
-    appendFileSync(this.path, text);
+    // Synchronous write: the line is with the kernel before the next state
+    // change, which is what makes the journal trustworthy after kill -9.
+    this.append(text);
   }
 
-  close(): void {}
+  close(): void {
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+  }
 }
 
 /** Run ids sort by start time: ISO time, then pid. */

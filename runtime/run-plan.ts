@@ -48,10 +48,25 @@ export function defaultJobs(): number {
 }
 
 export async function runPlan(plan: Plan, options: RunPlanOptions): Promise<RunSummary> {
-  const started = Date.now();
   const runId = options.runId ?? newRunId();
   const store = new CacheStore(options.cacheDir);
-  const logger = new TeeLogger([options.logger, new JournalLogger(store.layout.journal(runId))]);
+  const journal = new JournalLogger(store.layout.journal(runId));
+  try {
+    return await runWithJournal(plan, options, runId, store, journal);
+  } finally {
+    journal.close();
+  }
+}
+
+async function runWithJournal(
+  plan: Plan,
+  options: RunPlanOptions,
+  runId: string,
+  store: CacheStore,
+  journal: JournalLogger,
+): Promise<RunSummary> {
+  const started = Date.now();
+  const logger = new TeeLogger([options.logger, journal]);
   const jobs = options.jobs ?? defaultJobs();
 
   const keyed = computeKeys(plan, options.registry, options.engineFamily);

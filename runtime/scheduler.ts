@@ -37,6 +37,27 @@ export interface SchedulerOptions {
   lockPollMs?: number;
 }
 
+/** Manifests read at once when a run starts (a 1,000-cell sweep reads 1,000). */
+const MANIFEST_READS = 32;
+
+/** `f` over `items` with at most `limit` calls in flight; results in order. */
+export async function mapLimited<T, R>(
+  items: readonly T[],
+  limit: number,
+  f: (item: T) => Promise<R>,
+): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await f(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return results;
+}
+
 type LockOrEntry = { handle: LockHandle } | { manifest: Manifest } | { stopped: true };
 
 export class Scheduler {
@@ -64,8 +85,10 @@ export class Scheduler {
     // Planning looks only at manifests; digests are checked when a consumer
     // loads an artifact or a report is published. A cached entry nobody
     // reads is not digested here; `alignlab verify` checks all of them.
-    for (const k of this.keyed.values()) {
-      const manifest = await this.options.store.manifest(k.key);
+    const all = [...this.keyed.values()];
+    const manifests = await mapLimited(all, MANIFEST_READS, (k) => this.options.store.manifest(k.key));
+    for (const [i, k] of all.entries()) {
+      const manifest = manifests[i];
       faultPoint('plan-manifest-read');
       if (manifest !== undefined) this.found.set(k.instance.id, manifest);
       this.options.logger.log({
