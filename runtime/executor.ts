@@ -31,6 +31,8 @@ export interface RunningInstance {
   abort(): void;
   /** Stop at once (second Ctrl-C). */
   kill(): void;
+  /** Process id of the worker, when it runs on this machine. */
+  readonly pid?: number | undefined;
 }
 
 export interface Executor {

@@ -15,9 +15,16 @@ export interface LockOwner {
   host: string;
   runId: string;
   created: string;
+  /**
+   * The worker computing the key. It outlives a holder killed with -9 for a
+   * moment (it checkpoints, then exits); while it lives the lock is not stale.
+   */
+  worker?: number;
 }
 
 export interface LockHandle {
+  /** Record the worker process, so that a takeover waits for it too. */
+  noteWorker(pid: number): Promise<void>;
   release(): Promise<void>;
 }
 
@@ -82,8 +89,9 @@ export class KeyLocks {
         if ((await this.isStale(path, holder)) && (await this.removeStale(path))) removed += 1;
         continue;
       }
-      // `<key>.lock.stale.<pid>.<hex>`: a taker died between rename and rm.
-      const pid = Number(/\.stale\.(\d+)\./.exec(name)?.[1]);
+      // `<key>.lock.stale.<pid>.<hex>`: a taker died between rename and rm;
+      // `<key>.lock.<pid>.tmp`: a holder died while noting its worker.
+      const pid = Number(/\.lock\.(?:stale\.)?(\d+)\./.exec(name)?.[1]);
       if (Number.isInteger(pid) && !isProcessAlive(pid)) await rm(path, { force: true });
     }
     return removed;
@@ -104,13 +112,17 @@ export class KeyLocks {
     return true;
   }
 
-  private async create(path: string): Promise<boolean> {
-    const owner: LockOwner = {
+  private owner(): LockOwner {
+    return {
       pid: process.pid,
       host: hostname(),
       runId: this.runId,
       created: new Date().toISOString(),
     };
+  }
+
+  private async create(path: string): Promise<boolean> {
+    const owner = this.owner();
     try {
       await writeFile(path, JSON.stringify(owner) + '\n', { flag: 'wx' });
       return true;
@@ -121,9 +133,9 @@ export class KeyLocks {
   }
 
   private async isStale(path: string, holder: LockOwner | undefined): Promise<boolean> {
-    // A holder on this machine whose process is gone cannot come back.
+    // A holder on this machine whose processes are gone cannot come back.
     if (holder !== undefined && holder.host === hostname() && !isProcessAlive(holder.pid)) {
-      return true;
+      if (holder.worker === undefined || !isProcessAlive(holder.worker)) return true;
     }
     const info = await stat(path).catch(() => undefined);
     if (info === undefined) return true;
@@ -137,6 +149,12 @@ export class KeyLocks {
     }, this.timing.heartbeatMs);
     beat.unref();
     return {
+      noteWorker: async (worker: number) => {
+        // Written beside and renamed: a reader sees the old owner or the new.
+        const next = `${path}.${process.pid}.tmp`;
+        await writeFile(next, JSON.stringify({ ...this.owner(), worker }) + '\n');
+        await rename(next, path);
+      },
       release: async () => {
         clearInterval(beat);
         await rm(path, { force: true });

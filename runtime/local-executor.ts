@@ -75,6 +75,7 @@ export class LocalExecutor implements Executor {
       done,
       abort: () => void send({ type: 'abort' }),
       kill: () => void subprocess.kill('SIGKILL'),
+      pid: subprocess.pid,
     };
   }
 }

@@ -269,7 +269,7 @@ export class Scheduler {
     faultPoint('lock-taken');
     try {
       if (this.stopping) return this.skip(id, 'the run stopped before it started');
-      return await this.executeLocked(k, inputs);
+      return await this.executeLocked(k, inputs, lock.handle);
     } finally {
       release();
       await lock.handle.release();
@@ -279,6 +279,7 @@ export class Scheduler {
   private async executeLocked(
     k: KeyedInstance,
     inputs: Map<string, Manifest>,
+    lock: LockHandle,
   ): Promise<InstanceResult> {
     const { store, logger } = this.options;
     const id = k.instance.id;
@@ -311,6 +312,7 @@ export class Scheduler {
     );
     this.running.add(running);
     if (this.stopping) running.abort();
+    if (running.pid !== undefined) await lock.noteWorker(running.pid).catch(() => undefined);
     const outcome = await running.done;
     this.running.delete(running);
 
