@@ -14,6 +14,8 @@ export interface CliOptions {
   params: string[];
   sweep: string[];
   failFast: boolean;
+  /** `gc`: remove, instead of listing what would be removed. */
+  yes: boolean;
   json: boolean;
   plugins: string[];
   format: 'mermaid' | 'dot';
@@ -46,6 +48,7 @@ const OPTIONS = {
   param: { type: 'string', short: 'p', multiple: true },
   sweep: { type: 'string', short: 's', multiple: true },
   'fail-fast': { type: 'boolean' },
+  yes: { type: 'boolean' },
   json: { type: 'boolean' },
   plugin: { type: 'string', multiple: true },
   format: { type: 'string' },
@@ -89,6 +92,7 @@ export function parseCli(argv: string[]): CliOptions {
     params: v.param ?? [],
     sweep: v.sweep ?? [],
     failFast: v['fail-fast'] ?? false,
+    yes: v.yes ?? false,
     json: v.json ?? false,
     plugins: v.plugin ?? [],
     format,

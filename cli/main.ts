@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   dag: async () => (await import('./commands/dag.js')).dagCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   verify: async () => (await import('./commands/verify.js')).verifyCommand,
+  gc: async () => (await import('./commands/gc.js')).gcCommand,
   schema: async () => (await import('./commands/schema.js')).schemaCommand,
   show: async () => (await import('./commands/show.js')).showCommand,
 };

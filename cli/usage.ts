@@ -23,6 +23,8 @@ Usage:
                                           PNG grid of a data stage's images, mask outlines
   alignlab status [--cache-dir D]         what the last run did and where it stopped
   alignlab verify [--cache-dir D] [--fix] check every cache entry against its digests
+  alignlab gc [study.yaml ...] [--yes]    remove entries no study reaches (default: all
+                                          studies under experiments/; dry run without --yes)
   alignlab schema                         print the JSON schema of study files
 
 Options for run, plan, check, dag and show:

@@ -1,0 +1,65 @@
+/**
+ * `alignlab gc [study.yaml ...]`: keep every cache entry that the named
+ * studies reach (default: every study under experiments/), list or remove
+ * the rest. Dry run unless `--yes`.
+ */
+import { readdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { computeKeys } from '../../runtime/cache-key.js';
+import { formatTable } from '../../runtime/format.js';
+import { collectGarbage } from '../../runtime/gc.js';
+import type { CliOptions } from '../args.js';
+import { loadStudy } from '../load-study.js';
+import { EXIT, UsageError } from '../usage.js';
+
+/**
+ * Engine families a key may carry. Entries of every family are kept: a
+ * study run with another backend is still the same study.
+ */
+const ENGINE_FAMILIES = ['tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
+
+export async function gcCommand(options: CliOptions): Promise<number> {
+  const studies = options.positionals.length > 0 ? options.positionals : await defaultStudies();
+  if (studies.length === 0) {
+    throw new UsageError(
+      'no study to keep entries for: name study files (`alignlab gc a.yaml b.yaml`) ' +
+        'or run it where experiments/ holds them',
+    );
+  }
+
+  // A study that does not compile stops gc: its entries cannot be told apart.
+  const reachable = new Set<string>();
+  for (const file of studies) {
+    const { plan, registry } = await loadStudy(file, options);
+    for (const family of ENGINE_FAMILIES) {
+      for (const k of computeKeys(plan, registry, family).values()) reachable.add(k.key);
+    }
+  }
+
+  const report = await collectGarbage(resolve(options.cacheDir), reachable, options.yes);
+  const rows = report.garbage.map((g) => [
+    g.key.slice(0, 12),
+    g.producedBy ?? '?',
+    `${(g.bytes / 1024).toFixed(0)} KiB`,
+  ]);
+  if (rows.length > 0) process.stdout.write(formatTable(['entry', 'made by', 'size'], rows));
+  const total = report.garbage.reduce((n, g) => n + g.bytes, 0) / 1024 / 1024;
+  const verb = options.yes ? 'removed' : 'would remove';
+  process.stdout.write(
+    `${studies.length} studies keep ${report.kept} entries; ${verb} ` +
+      `${report.garbage.length} (${total.toFixed(1)} MiB)\n`,
+  );
+  if (!options.yes && report.garbage.length > 0) {
+    process.stdout.write('run `alignlab gc --yes` with the same studies to remove them\n');
+  }
+  return EXIT.ok;
+}
+
+async function defaultStudies(): Promise<string[]> {
+  try {
+    const names = await readdir('experiments');
+    return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join('experiments', n));
+  } catch {
+    return [];
+  }
+}
