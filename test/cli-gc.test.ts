@@ -16,13 +16,13 @@ test('gc keeps what the named studies reach and removes the rest only with --yes
 
   const dry = await withPlugin(dir, 'gc', study);
   t.is(dry.exitCode, 0, dry.stderr);
-  t.regex(dry.stdout, /1 studies keep 3 entries; would remove 3 /);
+  t.regex(dry.stdout, /1 study keeps 3 entries; would remove 3 /);
   t.regex(dry.stdout, /run `alignlab gc --yes`/);
   for (const id of ['a', 'b', 'rep']) t.regex(dry.stdout, new RegExp(`  ${id} +\\d+ KiB`));
   t.is(entries(dir), 6);
 
   const wet = await withPlugin(dir, 'gc', study, '--yes');
-  t.regex(wet.stdout, /keep 3 entries; removed 3 /);
+  t.regex(wet.stdout, /keeps 3 entries; removed 3 /);
   t.is(entries(dir), 3);
   t.deepEqual(readdirSync(join(dir, '.alignlab', 'tmp')), []);
 

@@ -46,7 +46,8 @@ export async function gcCommand(options: CliOptions): Promise<number> {
   const total = report.garbage.reduce((n, g) => n + g.bytes, 0) / 1024 / 1024;
   const verb = options.yes ? 'removed' : 'would remove';
   process.stdout.write(
-    `${studies.length} studies keep ${report.kept} entries; ${verb} ` +
+    `${studies.length} stud${studies.length === 1 ? 'y keeps' : 'ies keep'} ` +
+      `${report.kept} entries; ${verb} ` +
       `${report.garbage.length} (${total.toFixed(1)} MiB)\n`,
   );
   if (!options.yes && report.garbage.length > 0) {
