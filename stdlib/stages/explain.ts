@@ -33,7 +33,11 @@ export const explainStage: StageKind = {
     model: { type: 'artifact', required: true, doc: 'model artifact' },
     data: { type: 'artifact', required: true, doc: 'dataset artifact' },
     ...explainerParams(EXPLAINERS),
-    relu: { type: 'boolean', default: true, doc: 'gradcam: keep only the positive part of the map' },
+    relu: {
+      type: 'boolean',
+      default: true,
+      doc: 'gradcam: keep only the positive part of the map',
+    },
   },
   outputs: {
     relevance: { type: 'artifact', doc: 'relevance maps of the test split' },
@@ -52,7 +56,9 @@ export const explainStage: StageKind = {
         // Each batch draws its SmoothGrad noise from its own seeded stream,
         // so a map does not depend on how many batches came before.
         const noiseSeed = Rng.derive(ctx.seed, `explain:${start}`).state;
-        const r = tf.tidy(() => explain(name, model, b.x, b.y, { ...explainerOptions(p), noiseSeed }));
+        const r = tf.tidy(() =>
+          explain(name, model, b.x, b.y, { ...explainerOptions(p), noiseSeed }),
+        );
         if (!shape) {
           shape = [n, ...r.shape.slice(1)];
           out = new Float32Array(shape.reduce((a, v) => a * v, 1));

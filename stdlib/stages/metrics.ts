@@ -29,7 +29,13 @@ import {
   topKIntersection,
   type Pooling,
 } from '../metrics/localization.js';
-import { accuracy, argmaxRows, macroF1, modelAuroc, softmaxRows } from '../metrics/classification.js';
+import {
+  accuracy,
+  argmaxRows,
+  macroF1,
+  modelAuroc,
+  softmaxRows,
+} from '../metrics/classification.js';
 
 async function logitsOf(modelDir: string, dataDir: string) {
   const data = await readDataset(dataDir);
@@ -79,7 +85,8 @@ async function readRelevance(dir: string, n: number, h: number, w: number, c: nu
   const relFile = join(dir, 'relevance.f32');
   let shape: RelevanceMeta['shape'] = [n, h, w, c];
   try {
-    shape = (JSON.parse(await readFile(join(dir, 'relevance.json'), 'utf8')) as RelevanceMeta).shape;
+    shape = (JSON.parse(await readFile(join(dir, 'relevance.json'), 'utf8')) as RelevanceMeta)
+      .shape;
   } catch {
     // Artifacts without a readable description hold image-shaped maps.
   }
@@ -163,7 +170,14 @@ export const metricsStage: StageKind = {
 };
 
 /** Resize each channel of a channels-last map to H x W; returns channels-last. */
-function resizeChannels(r: ArrayLike<number>, h: number, w: number, c: number, outH: number, outW: number) {
+function resizeChannels(
+  r: ArrayLike<number>,
+  h: number,
+  w: number,
+  c: number,
+  outH: number,
+  outW: number,
+) {
   const out = new Float64Array(outH * outW * c);
   const plane = new Float64Array(h * w);
   for (let ch = 0; ch < c; ch++) {

@@ -83,7 +83,9 @@ export const report: StageKind = {
     const perImage = p.per_image as unknown as Gathered<PerImage>[];
     const groups = [...new Set(aligned.map((g) => groupOf(g.axes)))];
     const md: string[] = [`# ${p.title}`, ''];
-    const csv: string[] = ['group,model,mass_accuracy,rank_accuracy,accuracy,auroc,mass_ci_lo,mass_ci_hi,rank_ci_lo,rank_ci_hi'];
+    const csv: string[] = [
+      'group,model,mass_accuracy,rank_accuracy,accuracy,auroc,mass_ci_lo,mass_ci_hi,rank_ci_lo,rank_ci_hi',
+    ];
     const discrepancy: Record<string, Json> = {};
     for (const group of groups) {
       const find = <T>(list: Gathered<T>[], target: string) =>
@@ -101,7 +103,8 @@ export const report: StageKind = {
       const seed = ctx.seed;
       const dMass = bootstrapMean(pairedDiff(inP.mass, outP.mass), p.bootstrap as number, seed);
       const dRank = bootstrapMean(pairedDiff(inP.rank, outP.rank), p.bootstrap as number, seed + 1);
-      const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
+      const diff = (a: number | null, b: number | null) =>
+        a === null || b === null ? null : a - b;
       const dAcc = diff(inS.accuracy, outS.accuracy);
       const dAuc = diff(inS.auroc, outS.auroc);
       discrepancy[group || 'all'] = {
@@ -116,9 +119,19 @@ export const report: StageKind = {
         '| model | mass accuracy | rank accuracy | accuracy | AUROC |',
         '|---|---|---|---|---|',
       );
-      for (const [name, s] of [['base', base], ['in_mask', inS], ['out_mask', outS]] as const) {
-        md.push(`| ${name} | ${fmt(s.mass_accuracy)} | ${fmt(s.rank_accuracy)} | ${fmt(s.accuracy)} | ${fmt(s.auroc)} |`);
-        csv.push([group, name, s.mass_accuracy, s.rank_accuracy, s.accuracy, s.auroc, '', '', '', ''].join(','));
+      for (const [name, s] of [
+        ['base', base],
+        ['in_mask', inS],
+        ['out_mask', outS],
+      ] as const) {
+        md.push(
+          `| ${name} | ${fmt(s.mass_accuracy)} | ${fmt(s.rank_accuracy)} | ${fmt(s.accuracy)} | ${fmt(s.auroc)} |`,
+        );
+        csv.push(
+          [group, name, s.mass_accuracy, s.rank_accuracy, s.accuracy, s.auroc, '', '', '', ''].join(
+            ',',
+          ),
+        );
       }
       md.push(
         `| in − out (95 % CI) | ${fmtCi(dMass)} | ${fmtCi(dRank)} | ${fmt(dAcc)} | ${fmt(dAuc)} |`,
@@ -131,7 +144,20 @@ export const report: StageKind = {
           'alignment metric says about the explainer alone.',
         '',
       );
-      csv.push([group, 'in-out', dMass.mean, dRank.mean, dAcc, dAuc, dMass.lo, dMass.hi, dRank.lo, dRank.hi].join(','));
+      csv.push(
+        [
+          group,
+          'in-out',
+          dMass.mean,
+          dRank.mean,
+          dAcc,
+          dAuc,
+          dMass.lo,
+          dMass.hi,
+          dRank.lo,
+          dRank.hi,
+        ].join(','),
+      );
     }
     const data = p.data as { source?: string; counts?: Record<string, number> } | null;
     md.push(

@@ -61,7 +61,12 @@ export const train: StageKind = {
     const model = p.pretrained
       ? await fromPretrained(p.pretrained as string, input, classNames.length, ctx.seed, ctx.log)
       : createModel(
-          { ...modelOptions(p.model_options), arch: p.model as string, input, classes: classNames.length },
+          {
+            ...modelOptions(p.model_options),
+            arch: p.model as string,
+            input,
+            classes: classNames.length,
+          },
           ctx.seed,
         );
     try {
@@ -88,11 +93,14 @@ function modelOptions(raw: unknown): Partial<ModelSpec> {
     if (!(OPTION_KEYS as readonly string[]).includes(k)) {
       throw new Error(`model_options: unknown option \`${k}\`; known: ${OPTION_KEYS.join(', ')}`);
     }
-    const ok = k === 'widths'
-      ? Array.isArray(v) && v.every((e) => Number.isInteger(e) && e > 0)
-      : Number.isInteger(v) && (v as number) > 0;
+    const ok =
+      k === 'widths'
+        ? Array.isArray(v) && v.every((e) => Number.isInteger(e) && e > 0)
+        : Number.isInteger(v) && (v as number) > 0;
     if (!ok) {
-      throw new Error(`model_options.${k} must be ${k === 'widths' ? 'a list of positive integers' : 'a positive integer'}, got ${JSON.stringify(v)}`);
+      throw new Error(
+        `model_options.${k} must be ${k === 'widths' ? 'a list of positive integers' : 'a positive integer'}, got ${JSON.stringify(v)}`,
+      );
     }
     (out as Record<string, unknown>)[k] = v;
   }
@@ -122,6 +130,8 @@ async function fromPretrained(
     else fresh.push(w.name);
   }
   disposeModel(source);
-  log(`pretrained: ${classes} classes instead of ${source.spec.classes}; fresh weights: ${fresh.join(', ')}`);
+  log(
+    `pretrained: ${classes} classes instead of ${source.spec.classes}; fresh weights: ${fresh.join(', ')}`,
+  );
   return model;
 }
