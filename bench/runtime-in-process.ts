@@ -17,9 +17,11 @@ export class InProcessExecutor implements Executor {
 
   start(task: WorkerTask, hooks: ExecHooks): RunningInstance {
     const abort = new AbortController();
-    const done = this.run(task, hooks, abort.signal).catch(
-      (error: Error): ExecOutcome => ({ ok: false, reason: 'failed', message: error.message }),
-    );
+    const done = this.run(task, hooks, abort.signal).catch((error: Error): ExecOutcome => ({
+      ok: false,
+      reason: 'failed',
+      message: error.message,
+    }));
     return { done, abort: () => abort.abort(), kill: () => abort.abort() };
   }
 

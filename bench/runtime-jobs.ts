@@ -61,7 +61,11 @@ const two: number[] = [];
 const hand: number[] = [];
 const halves = [xs.filter((x) => x % 2 === 0), xs.filter((x) => x % 2 === 1)];
 
-console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average before: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 for (let i = 0; i < repeat; i++) {
   one.push(await run(1));
   two.push(await run(2));
@@ -74,13 +78,21 @@ for (let i = 0; i < repeat; i++) {
       `two copies ${hand[i]!.toFixed(2)} s`,
   );
 }
-console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+console.log(
+  `load average after: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}`,
+);
 
 const t1 = median(one);
 const jobsSpeedup = t1 / median(two);
 const handSpeedup = t1 / median(hand);
 console.log(`\n${cells} CPU-bound cells, median of ${repeat}:`);
 console.log(`  --jobs 1            ${t1.toFixed(2)} s`);
-console.log(`  --jobs 2            ${median(two).toFixed(2)} s  speed-up ${jobsSpeedup.toFixed(2)}×`);
-console.log(`  two copies by hand  ${median(hand).toFixed(2)} s  speed-up ${handSpeedup.toFixed(2)}×`);
+console.log(
+  `  --jobs 2            ${median(two).toFixed(2)} s  speed-up ${jobsSpeedup.toFixed(2)}×`,
+);
+console.log(
+  `  two copies by hand  ${median(hand).toFixed(2)} s  speed-up ${handSpeedup.toFixed(2)}×`,
+);
 console.log(`  --jobs 2 reaches ${((100 * jobsSpeedup) / handSpeedup).toFixed(0)} % of two copies`);

@@ -123,30 +123,36 @@ for (let i = 0; i < repeat; i++) {
   const [keyMs, keyed] = await time(async () => computeKeys(plan, registry, 'cpu'));
   pieces['compute 1,001 keys']!.push(keyMs);
   pieces['read 1,001 manifests']!.push(
-    (await time(async () => {
-      for (const k of keyed.values()) await store.manifest(k.key);
-    }))[0],
+    (
+      await time(async () => {
+        for (const k of keyed.values()) await store.manifest(k.key);
+      })
+    )[0],
   );
   const memory = new MemoryLogger();
   pieces['runPlan (schedule, journal, publish report)']!.push(
-    (await time(() =>
-      runPlan(plan, {
-        registry,
-        cacheDir,
-        outDir: join(dir, 'runs'),
-        backend: 'cpu',
-        engineFamily: 'cpu',
-        logger: memory,
-        plugins: [PLUGIN],
-      }),
-    ))[0],
+    (
+      await time(() =>
+        runPlan(plan, {
+          registry,
+          cacheDir,
+          outDir: join(dir, 'runs'),
+          backend: 'cpu',
+          engineFamily: 'cpu',
+          logger: memory,
+          plugins: [PLUGIN],
+        }),
+      )
+    )[0],
   );
   const printer = new PlainLogger({ out: sink, err: sink });
   pieces['print (plain logger, to a null stream)']!.push(
-    (await time(async () => {
-      for (const e of memory.events) printer.log(e);
-      printer.close();
-    }))[0],
+    (
+      await time(async () => {
+        for (const e of memory.events) printer.log(e);
+        printer.close();
+      })
+    )[0],
   );
 }
 

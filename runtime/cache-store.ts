@@ -13,9 +13,7 @@ import { faultPoint, faultsArmed } from './fault.js';
 import { type Manifest, readManifest } from './manifest.js';
 import { isProcessAlive } from './process-alive.js';
 
-export type VerifyResult =
-  | { ok: true }
-  | { ok: false; problem: string };
+export type VerifyResult = { ok: true } | { ok: false; problem: string };
 
 export type PublishResult = { published: true } | { published: false; reason: 'exists' };
 

@@ -38,7 +38,11 @@ export async function explainPlan(
   const firstWithKey = new Map<string, string>();
 
   const all = [...keyed.values()];
-  const cached = await mapLimited(all, 32, async (k) => (await store.manifest(k.key)) !== undefined);
+  const cached = await mapLimited(
+    all,
+    32,
+    async (k) => (await store.manifest(k.key)) !== undefined,
+  );
 
   for (const [i, k] of all.entries()) {
     const id = k.instance.id;
@@ -109,7 +113,10 @@ async function previousKeys(dir: string): Promise<Map<string, string>> {
   const keys = new Map<string, string>();
   let names: string[];
   try {
-    names = (await readdir(dir)).filter((n) => n.endsWith('.jsonl')).sort().reverse();
+    names = (await readdir(dir))
+      .filter((n) => n.endsWith('.jsonl'))
+      .sort()
+      .reverse();
   } catch {
     return keys;
   }

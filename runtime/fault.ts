@@ -35,9 +35,7 @@ export function parseFault(
   if (text === undefined || text === '') return undefined;
   const match = /^([a-z][a-z0-9-]*)(?::(\d+))?$/.exec(text);
   if (match === null) {
-    throw new Error(
-      `ALIGNLAB_FAULT must be <point> or <point>:<n> (n ≥ 0); got \`${text}\``,
-    );
+    throw new Error(`ALIGNLAB_FAULT must be <point> or <point>:<n> (n ≥ 0); got \`${text}\``);
   }
   const n = match[2] === undefined ? 1 : Number(match[2]);
   return { point: match[1]!, n, counter: counter === '' ? undefined : counter };

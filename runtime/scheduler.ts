@@ -86,7 +86,9 @@ export class Scheduler {
     // loads an artifact or a report is published. A cached entry nobody
     // reads is not digested here; `alignlab verify` checks all of them.
     const all = [...this.keyed.values()];
-    const manifests = await mapLimited(all, MANIFEST_READS, (k) => this.options.store.manifest(k.key));
+    const manifests = await mapLimited(all, MANIFEST_READS, (k) =>
+      this.options.store.manifest(k.key),
+    );
     for (const [i, k] of all.entries()) {
       const manifest = manifests[i];
       faultPoint('plan-manifest-read');
@@ -241,18 +243,12 @@ export class Scheduler {
     return false;
   }
 
-  private async enqueue(
-    k: KeyedInstance,
-    inputs: Map<string, Manifest>,
-  ): Promise<InstanceResult> {
+  private async enqueue(k: KeyedInstance, inputs: Map<string, Manifest>): Promise<InstanceResult> {
     const result = await this.queue.add(() => this.execute(k, inputs));
     return result ?? this.skip(k.instance.id, 'the run stopped before it started');
   }
 
-  private async execute(
-    k: KeyedInstance,
-    inputs: Map<string, Manifest>,
-  ): Promise<InstanceResult> {
+  private async execute(k: KeyedInstance, inputs: Map<string, Manifest>): Promise<InstanceResult> {
     const id = k.instance.id;
     if (this.stopping) return this.skip(id, 'the run stopped before it started');
 

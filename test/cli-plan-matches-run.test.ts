@@ -69,7 +69,12 @@ const EDITS: Edit[] = [
     xs: [1, 2],
     willRun: ['base', 'cell[x=1]', 'cell[x=2]', 'rep'],
   },
-  { name: 'a new sweep value', params: { v: 5, w: 2 }, xs: [1, 2, 3], willRun: ['cell[x=3]', 'rep'] },
+  {
+    name: 'a new sweep value',
+    params: { v: 5, w: 2 },
+    xs: [1, 2, 3],
+    willRun: ['cell[x=3]', 'rep'],
+  },
   { name: 'back to the first', params: { v: 1, w: 1 }, xs: [1, 2], willRun: [] },
 ];
 
@@ -86,25 +91,38 @@ test('plan says exactly what run then does, edit after edit', async (t) => {
 
     const plan = await withPlugin(dir, 'plan', file, '--json');
     t.is(plan.exitCode, 0, plan.stderr);
-    const rows = plan.stdout.trim().split('\n').map((l) => JSON.parse(l) as Row);
+    const rows = plan.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Row);
     const planned = rows.filter((r) => r.status === 'will run').map((r) => r.instance);
     t.deepEqual(planned.sort(), [...edit.willRun].sort(), `plan after ${edit.name}`);
 
     const run = await withPlugin(dir, 'run', file, '--json');
     t.is(run.exitCode, 0, run.stderr);
-    const events = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, string>);
+    const events = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, string>);
     const of = (type: string) => events.filter((e) => e.type === type).map((e) => e.instance!);
     t.deepEqual(of('instance-start').sort(), planned, `executed after ${edit.name}`);
     t.deepEqual(
       of('instance-cached').sort(),
-      rows.filter((r) => r.status === 'cached').map((r) => r.instance).sort(),
+      rows
+        .filter((r) => r.status === 'cached')
+        .map((r) => r.instance)
+        .sort(),
       `cached after ${edit.name}`,
     );
 
     // The counter file agrees: work stages ran once more each, no others.
     const after = executions(join(dir, 'count'));
     const ranNow = Object.keys(after).filter((id) => after[id] !== before[id]);
-    t.deepEqual(ranNow.sort(), planned.filter((id) => id !== 'rep'), `counted after ${edit.name}`);
+    t.deepEqual(
+      ranNow.sort(),
+      planned.filter((id) => id !== 'rep'),
+      `counted after ${edit.name}`,
+    );
     before = after;
   }
 });

@@ -116,7 +116,10 @@ test('Ctrl-C during training checkpoints, exits 130, and the resume matches', as
   child.kill('SIGINT');
   const stopped = await child;
   t.is(stopped.exitCode, 130);
-  t.regex(seen, /"instance":"train","reason":"stopped: interrupted at epoch \d, step \d; a checkpoint was saved"/);
+  t.regex(
+    seen,
+    /"instance":"train","reason":"stopped: interrupted at epoch \d, step \d; a checkpoint was saved"/,
+  );
   t.is(listed(join(dir, '.alignlab'), 'checkpoints').length, 1);
 
   await resumeMatches(t, dir);

@@ -59,7 +59,10 @@ export async function gcCommand(options: CliOptions): Promise<number> {
 async function defaultStudies(): Promise<string[]> {
   try {
     const names = await readdir('experiments');
-    return names.filter((n) => /\.ya?ml$/.test(n)).sort().map((n) => join('experiments', n));
+    return names
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort()
+      .map((n) => join('experiments', n));
   } catch {
     return [];
   }
