@@ -3,7 +3,7 @@
  * epoch, AdamW, divergence checks, progress, and checkpoints that make a
  * resumed run end with weights bit-identical to an uninterrupted one.
  */
-import { readFile, writeFile, rename, mkdir } from 'node:fs/promises';
+import { open, readFile, rename, mkdir } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
@@ -52,8 +52,15 @@ interface Position {
   sums: Record<string, number>;
 }
 
-const CKPT_JSON = 'checkpoint.json';
-const CKPT_BIN = 'checkpoint.bin';
+/**
+ * One file holds a whole checkpoint: "ALCK", a uint32 length, the position
+ * as JSON, zero padding to a multiple of 4 bytes, then every state tensor as
+ * little-endian float32. Being one file, it is replaced by a single rename:
+ * a kill at any moment leaves the previous checkpoint or the new one, never
+ * new weights beside an old position.
+ */
+const CKPT = 'checkpoint.bin';
+const MAGIC = 'ALCK';
 
 function stateTensors(model: Model, opt: AdamW): tf.Variable[] {
   return [...model.weights.map((w) => w.value), ...opt.m, ...opt.v];
@@ -61,27 +68,45 @@ function stateTensors(model: Model, opt: AdamW): tf.Variable[] {
 
 async function saveCheckpoint(dir: string, pos: Position, model: Model, opt: AdamW) {
   await mkdir(dir, { recursive: true });
+  const json = Buffer.from(JSON.stringify(pos));
+  const header = Buffer.alloc(8 + json.length + ((4 - (json.length % 4)) % 4));
+  header.write(MAGIC, 0, 'latin1');
+  header.writeUInt32LE(json.length, 4);
+  json.copy(header, 8);
   const parts = stateTensors(model, opt).map((t) => {
     const d = t.dataSync() as Float32Array;
     return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
   });
-  // Write both files beside the old ones, then rename: a kill at any moment
-  // leaves either the previous checkpoint or the new one, never a mix.
-  await writeFile(join(dir, `${CKPT_BIN}.tmp`), Buffer.concat(parts));
-  await writeFile(join(dir, `${CKPT_JSON}.tmp`), JSON.stringify(pos));
-  await rename(join(dir, `${CKPT_BIN}.tmp`), join(dir, CKPT_BIN));
+  const tmp = join(dir, `${CKPT}.tmp`);
+  const file = await open(tmp, 'w');
+  try {
+    await file.writeFile(Buffer.concat([header, ...parts]));
+    await file.sync();
+  } finally {
+    await file.close();
+  }
   faultPoint('checkpoint-renaming');
-  await rename(join(dir, `${CKPT_JSON}.tmp`), join(dir, CKPT_JSON));
+  await rename(tmp, join(dir, CKPT));
 }
 
-async function loadCheckpoint(dir: string, model: Model, opt: AdamW): Promise<Position | undefined> {
-  if (!existsSync(join(dir, CKPT_JSON)) || !existsSync(join(dir, CKPT_BIN))) return undefined;
-  const pos = JSON.parse(await readFile(join(dir, CKPT_JSON), 'utf8')) as Position;
-  const bytes = await readFile(join(dir, CKPT_BIN));
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+async function loadCheckpoint(
+  dir: string,
+  model: Model,
+  opt: AdamW,
+): Promise<Position | undefined> {
+  const path = join(dir, CKPT);
+  if (!existsSync(path)) return undefined;
+  const bytes = await readFile(path);
+  if (bytes.length < 8 || bytes.toString('latin1', 0, 4) !== MAGIC) return undefined;
+  const jsonLength = bytes.readUInt32LE(4);
+  const dataStart = 8 + jsonLength + ((4 - (jsonLength % 4)) % 4);
   const vars = stateTensors(model, opt);
   const total = vars.reduce((n, v) => n + v.size, 0);
-  if (all.length !== total) return undefined;
+  if (bytes.length !== dataStart + 4 * total) return undefined;
+  const pos = JSON.parse(bytes.toString('utf8', 8, 8 + jsonLength)) as Position;
+  const all = new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + bytes.length),
+  );
   let at = 0;
   for (const v of vars) {
     const t = tf.tensor(all.subarray(at, at + v.size), v.shape);
@@ -113,7 +138,7 @@ export async function fit(ctx: StageContext, o: FitOptions): Promise<EpochRecord
       // The order of an epoch depends only on the seed and the epoch number,
       // so a resumed run continues with exactly the same batches.
       const order = Rng.derive(o.seed, `shuffle:${pos.epoch}`).permutation(n);
-      for (; pos.step < stepsPerEpoch; ) {
+      for (; pos.step < stepsPerEpoch;) {
         const idx = order.slice(pos.step * o.batchSize, (pos.step + 1) * o.batchSize);
         const values = trainStep(o, opt, vars, idx);
         const where = `epoch ${pos.epoch + 1}, step ${pos.step + 1}`;
