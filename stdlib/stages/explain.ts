@@ -20,13 +20,31 @@ import {
 } from '../explainers/index.js';
 import { Rng } from '../tf/rng.js';
 
-const BATCH = 100;
+/**
+ * Images per forward pass. Integrated gradients and SmoothGrad push `steps`
+ * or `samples` copies of every image through the model at once, so their
+ * batches hold proportionally fewer images: 100 ViT images x 20 path points
+ * exhaust the wasm heap.
+ */
+const IMAGES_PER_PASS = 100;
+
+function batchSize(p: Record<string, unknown>): number {
+  const copies =
+    p.explainer === 'integrated_gradients'
+      ? (p.steps as number)
+      : p.explainer === 'smoothgrad'
+        ? (p.samples as number)
+        : 1;
+  return Math.max(1, Math.floor(IMAGES_PER_PASS / copies));
+}
 
 export const explainStage: StageKind = {
   kind: 'explain',
   // 2: explainer registry (integrated_gradients, smoothgrad, lrp, gradcam
   //    and their options); gradient maps are unchanged.
-  version: 2,
+  // 3: smaller batches for integrated_gradients and smoothgrad; SmoothGrad
+  //    noise streams follow the new batch boundaries.
+  version: 3,
   doc: 'Explain the true-class logit of every test image.',
   usesEngine: true,
   params: {
@@ -49,9 +67,10 @@ export const explainStage: StageKind = {
     const n = data.meta.counts.test;
     let shape: number[] | undefined;
     let out = new Float32Array(0);
+    const batch = batchSize(p);
     try {
-      for (let start = 0; start < n; start += BATCH) {
-        const idx = Array.from({ length: Math.min(BATCH, n - start) }, (_, i) => start + i);
+      for (let start = 0; start < n; start += batch) {
+        const idx = Array.from({ length: Math.min(batch, n - start) }, (_, i) => start + i);
         const b = batchTensors(data, 'test', idx);
         // Each batch draws its SmoothGrad noise from its own seeded stream,
         // so a map does not depend on how many batches came before.
