@@ -38,6 +38,20 @@ function yamlMessage(e: YAMLError): string {
   return `YAML: ${first.charAt(0).toLowerCase()}${first.slice(1)}`;
 }
 
+/**
+ * An unquoted `${{ a ? b : c }}` is the usual way to trip YAML: its `: `
+ * starts a mapping. When the offending line holds an expression, say so.
+ */
+function yamlHint(text: string, offset: number): string {
+  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
+  const lineEnd = text.indexOf('\n', offset);
+  const line = text.slice(lineStart, lineEnd === -1 ? undefined : lineEnd);
+  if (/^[^'"]*:\s*\$\{\{.*(: | #|\{|\[)/.test(line)) {
+    return 'quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML';
+  }
+  return 'fix the YAML syntax here; the rest of the file may be misread until then';
+}
+
 export function loadYaml(file: string, text: string, rep: Reporter): YNode | undefined {
   const doc = parseDocument(text, {
     keepSourceTokens: true,
@@ -51,7 +65,7 @@ export function loadYaml(file: string, text: string, rep: Reporter): YNode | und
       file,
       offset: e.pos[0],
       length: e.pos[1] - e.pos[0],
-      hint: 'fix the YAML syntax here; the rest of the file may be misread until then',
+      hint: yamlHint(text, e.pos[0]),
     });
   }
   for (const w of doc.warnings) {
