@@ -37,6 +37,17 @@ export interface ParamSpec {
   enum?: readonly string[];
   min?: number;
   max?: number;
+  /**
+   * For `artifact` parameters: the kind of artifact expected (`dataset`,
+   * `model`, `relevance`, ...); the checker rejects a reference to an output
+   * of another kind.
+   */
+  artifact?: string;
+  /**
+   * The parameter changes how a stage runs, never what it produces (e.g. how
+   * often it checkpoints): it is left out of the cache key.
+   */
+  resultNeutral?: boolean;
 }
 
 export interface OutputSpec {
@@ -46,6 +57,8 @@ export interface OutputSpec {
    */
   type: 'artifact' | 'json';
   doc: string;
+  /** For artifact outputs: what kind of artifact this is (`dataset`, `model`, ...). */
+  artifact?: string;
 }
 
 /** Progress of a long stage, forwarded to the runtime's logger. */

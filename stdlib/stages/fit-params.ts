@@ -18,6 +18,7 @@ export const FIT_PARAMS: Record<string, ParamSpec> = {
     min: 0,
     default: 50,
     doc: 'save a resumable checkpoint every this many steps (0: only on interrupt)',
+    resultNeutral: true,
   },
 };
 
