@@ -83,13 +83,22 @@ export function computeKeys(
       format: CACHE_FORMAT,
       kind: kind.kind,
       version: kind.version,
-      params: keyParams(instance.params, lookup),
+      params: keyParams(resultParams(instance.params, kind), lookup),
       seed: instance.seed,
     };
     if (kind.usesEngine) record.engine = engineFamily;
     keyed.set(instance.id, { instance, kind, key: hashRecord(record), record });
   }
   return keyed;
+}
+
+/** The parameters that can change results: those not marked resultNeutral. */
+function resultParams(params: Record<string, PlanValue>, kind: StageKind) {
+  const out: Record<string, PlanValue> = {};
+  for (const [k, v] of Object.entries(params)) {
+    if (kind.params[k]?.resultNeutral !== true) out[k] = v;
+  }
+  return out;
 }
 
 /** Replace `$ref` / `$gather` by the producing keys; other values pass through. */

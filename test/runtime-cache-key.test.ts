@@ -78,3 +78,43 @@ test('gathered references carry their axes into the key', (t) => {
 test('an unknown kind is reported with the instance and what to do', (t) => {
   t.throws(() => keysOf([{ id: 'x', kind: 'nope' }]), { message: /`x`.*`nope`.*--plugin/ });
 });
+
+test('a result-neutral parameter is left out of the key', async (t) => {
+  const { computeKeys: keysOf } = await import('../runtime/cache-key.js');
+  const kind = {
+    kind: 'test/neutral',
+    version: 1,
+    doc: '',
+    usesEngine: false,
+    params: {
+      lr: { type: 'number' as const, doc: '' },
+      checkpoint_every: { type: 'integer' as const, doc: '', resultNeutral: true },
+    },
+    outputs: {},
+    run: async () => ({}),
+  };
+  const plan = (lr: number, every: number) => ({
+    name: 's',
+    file: 's.yaml',
+    axes: [],
+    seed: 0,
+    cells: [],
+    instances: [
+      {
+        id: 'a',
+        stage: 'a',
+        kind: 'test/neutral',
+        axes: {},
+        params: { lr, checkpoint_every: every },
+        deps: [],
+        seed: 0,
+        pos: { file: 's.yaml', offset: 0, line: 1, col: 1 },
+      },
+    ],
+  });
+  const registry = new Map([[kind.kind, kind]]);
+  const key = (lr: number, every: number) =>
+    keysOf(plan(lr, every), registry, 'wasm').get('a')!.key;
+  t.is(key(0.1, 10), key(0.1, 500));
+  t.not(key(0.1, 10), key(0.2, 10));
+});
