@@ -30,7 +30,13 @@ function fakeFull(n: number): string {
 
 test('source auto takes the full set when its files are there, and says so', async (t) => {
   const root = fakeFull(20);
-  const { out, result } = await runStage(fashionMnist, { root, train: 12, test: 5, val: 4 });
+  const { out, result } = await runStage(fashionMnist, {
+    source: 'auto',
+    root,
+    train: 12,
+    test: 5,
+    val: 4,
+  });
   const summary = result.summary as Record<string, unknown>;
   t.is(summary.used, 'full');
   t.is(summary.source, `fashion-mnist full (${root})`);
@@ -47,6 +53,7 @@ test('source auto takes the full set when its files are there, and says so', asy
 
 test('source auto falls back to the committed sample', async (t) => {
   const { out, result } = await runStage(fashionMnist, {
+    source: 'auto',
     root: join(tempDir(), 'absent'),
     train: 30,
     test: 10,
@@ -56,6 +63,19 @@ test('source auto falls back to the committed sample', async (t) => {
   t.regex(summary.source as string, /^fashion-mnist sample \(/);
   const ds = await readDataset(join(out, 'dataset'));
   t.deepEqual(ds.meta.counts, { train: 30, val: 0, test: 10 });
+});
+
+test('the committed sample is the default source', async (t) => {
+  const { result } = await runStage(fashionMnist, { root: fakeFull(20), train: 30, test: 10 });
+  t.is((result.summary as Record<string, unknown>).used, 'sample');
+});
+
+test('asking for more images than the source holds fails and says what to do', async (t) => {
+  await t.throwsAsync(runStage(fashionMnist, { train: 100000, test: 10 }, { instanceId: 'fm' }), {
+    message:
+      'fm: asked for 100000 train images, but the sample set has only 3000 of the chosen ' +
+      'classes; lower `train:` or read the full set with `source: full`',
+  });
 });
 
 test('source full without the files says how to get them', async (t) => {

@@ -73,7 +73,7 @@ function select(
 
 export const fashionMnist: StageKind = {
   kind: 'fashion-mnist',
-  // 2: `auto` source (the default), optional val split, mean/std.
+  // 2: `auto` source, optional val split, mean/std.
   version: 2,
   doc: 'Fashion-MNIST images (28x28 grayscale, 10 classes); mask = pixel > 0.',
   usesEngine: false,
@@ -81,7 +81,7 @@ export const fashionMnist: StageKind = {
     source: {
       type: 'string',
       enum: ['auto', 'sample', 'full'],
-      default: 'auto',
+      default: 'sample',
       doc:
         '`sample`: the committed 3,000/1,000 images; `full`: 70,000 from the Debian ' +
         'package; `auto`: full when installed, else sample',
@@ -154,6 +154,15 @@ export const fashionMnist: StageKind = {
         Rng.derive(ctx.seed, `data:${s}`),
         exclude,
       );
+      if (idx.length < (p[s] as number)) {
+        throw new Error(
+          `${ctx.instanceId}: asked for ${p[s]} ${s} images, but the ${source} set has ` +
+            `only ${idx.length} of the chosen classes` +
+            (s === 'train' && val > 0 ? ` once ${val} go to validation` : '') +
+            `; lower \`${s}:\`` +
+            (source === 'sample' ? ' or read the full set with `source: full`' : ''),
+        );
+      }
       const images = new Uint8Array(idx.length * px);
       const masks = new Uint8Array(idx.length * px);
       const labels = new Uint8Array(idx.length);
