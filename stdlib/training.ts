@@ -162,7 +162,17 @@ export async function fit(ctx: StageContext, o: FitOptions): Promise<EpochRecord
         const now = Date.now();
         if (now - lastReport > 250 || done === total) {
           lastReport = now;
-          ctx.progress({ step: done, total, phase: `epoch ${pos.epoch + 1}/${o.epochs}`, values });
+          // Report the mean over the epoch so far: a single step's loss jumps
+          // from batch to batch and would differ between identical runs
+          // depending on when the report happened to be sent.
+          const means: Record<string, number> = {};
+          for (const k of Object.keys(values)) means[k] = pos.sums[k] / pos.step;
+          ctx.progress({
+            step: done,
+            total,
+            phase: `epoch ${pos.epoch + 1}/${o.epochs} (epoch means)`,
+            values: means,
+          });
         }
         // Let IPC messages (a stop request) arrive between steps.
         await new Promise((r) => setImmediate(r));
