@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { robustness } from '../stdlib/stages/robustness.js';
 import { heatmapLayout, rowScale } from '../stdlib/report/heatmaps.js';
+import { massPinnedAtOne } from '../stdlib/report/robustness-report.js';
 import {
   buildFixture,
   context,
@@ -86,6 +87,7 @@ test('writes report.md, report.html, CSV tables and one figure set per group', a
   t.regex(md, /## model=mlp,explainer=smooth\n\n\| model \| mass accuracy/);
   t.regex(md, /\| in − out \(95 % CI\) \| 0\.350 \[/);
   t.regex(md, /treatment coding, reference model=cnn, explainer=gradient/);
+  t.notRegex(md, /Mass accuracy cannot move/);
   const figures = readdirSync(join(report, 'figures')).sort();
   t.is(figures.filter((f) => f.endsWith('.png')).length, 1 + 4 + 4);
   t.is(figures.filter((f) => f.endsWith('.svg')).length, 1 + 4);
@@ -129,4 +131,19 @@ test('heatmaps: in-mask relevance is red inside the mask, out-mask blue, on one 
     ]),
     4,
   );
+});
+
+test('a group whose mass accuracy is 1 on every image is flagged as unable to move', (t) => {
+  const side = (mass: (number | null)[]) => ({
+    summary: { accuracy: 0.9, auroc: 0.9, mass_accuracy: 1, rank_accuracy: 0.5 },
+    perImage: { mass, rank: mass.map(() => 0.5) },
+  });
+  const group = (a: (number | null)[], b: (number | null)[]) => ({
+    axes: { explainer: 'lrp' },
+    in: side(a),
+    out: side(b),
+  });
+  t.true(massPinnedAtOne(group([1, 1, null], [1, 1, 1])));
+  t.false(massPinnedAtOne(group([1, 1, 0.98], [1, 1, 1])));
+  t.false(massPinnedAtOne(group([null], [null])));
 });

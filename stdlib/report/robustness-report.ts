@@ -72,9 +72,29 @@ function fitTable(score: Score, fit: OlsFit, analysis: Analysis): Block[] {
   ];
 }
 
+/** True when every defined per-image mass accuracy of both models is 1. */
+export function massPinnedAtOne(g: GroupInput): boolean {
+  const all = [...g.in.perImage.mass, ...g.out.perImage.mass].filter((v) => v !== null);
+  return all.length > 0 && all.every((v) => v === 1);
+}
+
 function groupBlocks(g: GroupInput, a: Analysis['groups'][number], replicates: number): Block[] {
+  const pinned: Block[] = massPinnedAtOne(g)
+    ? [
+        {
+          type: 'paragraph',
+          text:
+            'Mass accuracy cannot move here: both models put all of their positive relevance ' +
+            'inside the mask on every test image. When the mask covers every non-zero pixel, an ' +
+            'explainer that multiplies by the input (integrated gradients with a zero baseline, ' +
+            'gradient × input, LRP) is zero outside it by construction, so mass accuracy says ' +
+            'nothing about this pipeline; read rank accuracy and the other metrics instead.',
+        },
+      ]
+    : [];
   return [
     groupTable(g, a),
+    ...pinned,
     {
       type: 'paragraph',
       text:
