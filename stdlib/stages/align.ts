@@ -40,7 +40,12 @@ export const align: StageKind = {
   params: {
     ...FIT_PARAMS,
     epochs: { ...FIT_PARAMS.epochs, default: 5 },
-    model: { type: 'artifact', required: true, doc: 'model artifact to start from' },
+    model: {
+      type: 'artifact',
+      artifact: 'model',
+      required: true,
+      doc: 'model artifact to start from',
+    },
     target: {
       type: 'string',
       enum: ['in_mask', 'out_mask'],
@@ -51,7 +56,7 @@ export const align: StageKind = {
     ...explainerParams(TRAINABLE_EXPLAINERS),
   },
   outputs: {
-    model: { type: 'artifact', doc: 'fine-tuned weights' },
+    model: { type: 'artifact', artifact: 'model', doc: 'fine-tuned weights' },
     history: { type: 'json', doc: 'mean losses per epoch' },
   },
   async run(ctx, p) {

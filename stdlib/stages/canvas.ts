@@ -28,7 +28,12 @@ export const canvas: StageKind = {
   doc: 'Place each object at a seeded position on a larger canvas: noise, texture or constant.',
   usesEngine: false,
   params: {
-    data: { type: 'artifact', required: true, doc: 'the dataset to transform' },
+    data: {
+      type: 'artifact',
+      artifact: 'dataset',
+      required: true,
+      doc: 'the dataset to transform',
+    },
     height: {
       type: 'integer',
       min: 1,
@@ -69,7 +74,11 @@ export const canvas: StageKind = {
     },
   },
   outputs: {
-    dataset: { type: 'artifact', doc: 'the dataset on canvases; masks moved with the objects' },
+    dataset: {
+      type: 'artifact',
+      artifact: 'dataset',
+      doc: 'the dataset on canvases; masks moved with the objects',
+    },
     summary: { type: 'json', doc: 'canvas size, background and counts' },
   },
   async run(ctx, p) {

@@ -61,7 +61,11 @@ export const chexlocalize: StageKind = {
     color: { ...SOURCE_PARAMS.color, default: 'gray' },
   },
   outputs: {
-    dataset: { type: 'artifact', doc: 'images, labels, targets and masks per split' },
+    dataset: {
+      type: 'artifact',
+      artifact: 'dataset',
+      doc: 'images, labels, targets and masks per split',
+    },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
   async run(ctx, p) {

@@ -82,7 +82,7 @@ export const csvManifest: StageKind = {
     ...SOURCE_PARAMS,
   },
   outputs: {
-    dataset: { type: 'artifact', doc: 'images, labels and masks per split' },
+    dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
   async run(ctx, p) {

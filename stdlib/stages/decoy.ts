@@ -41,7 +41,12 @@ export const decoy: StageKind = {
   doc: 'Add a class-correlated patch off the object (train), random elsewhere; mask `decoy`.',
   usesEngine: false,
   params: {
-    data: { type: 'artifact', required: true, doc: 'the dataset to transform' },
+    data: {
+      type: 'artifact',
+      artifact: 'dataset',
+      required: true,
+      doc: 'the dataset to transform',
+    },
     size: {
       type: 'integer',
       min: 1,
@@ -68,7 +73,11 @@ export const decoy: StageKind = {
     },
   },
   outputs: {
-    dataset: { type: 'artifact', doc: 'the dataset with patches; extra mask `decoy`' },
+    dataset: {
+      type: 'artifact',
+      artifact: 'dataset',
+      doc: 'the dataset with patches; extra mask `decoy`',
+    },
     summary: { type: 'json', doc: 'patches placed per split, and images that got none' },
   },
   async run(ctx, p) {

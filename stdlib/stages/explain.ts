@@ -48,8 +48,8 @@ export const explainStage: StageKind = {
   doc: 'Explain the true-class logit of every test image.',
   usesEngine: true,
   params: {
-    model: { type: 'artifact', required: true, doc: 'model artifact' },
-    data: { type: 'artifact', required: true, doc: 'dataset artifact' },
+    model: { type: 'artifact', artifact: 'model', required: true, doc: 'model artifact' },
+    data: { type: 'artifact', artifact: 'dataset', required: true, doc: 'dataset artifact' },
     ...explainerParams(EXPLAINERS),
     relu: {
       type: 'boolean',
@@ -58,7 +58,7 @@ export const explainStage: StageKind = {
     },
   },
   outputs: {
-    relevance: { type: 'artifact', doc: 'relevance maps of the test split' },
+    relevance: { type: 'artifact', artifact: 'relevance', doc: 'relevance maps of the test split' },
   },
   async run(ctx, p) {
     const data = await readDataset(p.data as string);

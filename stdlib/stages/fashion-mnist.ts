@@ -112,7 +112,7 @@ export const fashionMnist: StageKind = {
     },
   },
   outputs: {
-    dataset: { type: 'artifact', doc: 'images, labels and masks per split' },
+    dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source and counts' },
   },
   async run(ctx, p) {

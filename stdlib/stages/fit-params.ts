@@ -2,7 +2,12 @@
 import type { ParamSpec } from '../types.js';
 
 export const FIT_PARAMS: Record<string, ParamSpec> = {
-  data: { type: 'artifact', required: true, doc: 'dataset artifact of a data stage' },
+  data: {
+    type: 'artifact',
+    artifact: 'dataset',
+    required: true,
+    doc: 'dataset artifact of a data stage',
+  },
   epochs: { type: 'integer', min: 1, default: 10, doc: 'passes over the training split' },
   batch_size: { type: 'integer', min: 1, default: 32, doc: 'images per step' },
   lr: { type: 'number', min: 0, default: 0.001, doc: 'AdamW learning rate' },

@@ -106,9 +106,14 @@ export const metricsStage: StageKind = {
   doc: 'Accuracy, AUROC, F1 and explanation-mask agreement on the test split.',
   usesEngine: true,
   params: {
-    model: { type: 'artifact', required: true, doc: 'model artifact' },
-    data: { type: 'artifact', required: true, doc: 'dataset artifact' },
-    relevance: { type: 'artifact', required: true, doc: 'relevance artifact of an explain stage' },
+    model: { type: 'artifact', artifact: 'model', required: true, doc: 'model artifact' },
+    data: { type: 'artifact', artifact: 'dataset', required: true, doc: 'dataset artifact' },
+    relevance: {
+      type: 'artifact',
+      artifact: 'relevance',
+      required: true,
+      doc: 'relevance artifact of an explain stage',
+    },
     pooling: {
       type: 'string',
       enum: ['pos_sum', 'sum_pos'],

@@ -74,7 +74,7 @@ export const report: StageKind = {
     },
   },
   outputs: {
-    report: { type: 'artifact', doc: 'report.md and report.csv' },
+    report: { type: 'artifact', artifact: 'report', doc: 'report.md and report.csv' },
     discrepancy: { type: 'json', doc: 'in - out mass and rank accuracy with intervals' },
   },
   async run(ctx, p) {

@@ -68,16 +68,19 @@ export const robustness: StageKind = {
     },
     relevance: {
       type: 'artifact',
+      artifact: 'relevance',
       default: null,
       doc: 'relevance artifacts of the fine-tuned models, gathered like `summary` (heatmaps)',
     },
     base_relevance: {
       type: 'artifact',
+      artifact: 'relevance',
       default: null,
       doc: 'relevance artifact(s) of the base model(s) (heatmaps)',
     },
     data: {
       type: 'artifact',
+      artifact: 'dataset',
       default: null,
       doc: 'dataset artifact: class labels, images and masks (per-class tables, heatmaps, provenance)',
     },
@@ -111,7 +114,11 @@ export const robustness: StageKind = {
     },
   },
   outputs: {
-    report: { type: 'artifact', doc: 'report.md, report.html, CSV tables, figures/' },
+    report: {
+      type: 'artifact',
+      artifact: 'report',
+      doc: 'report.md, report.html, CSV tables, figures/',
+    },
     discrepancy: { type: 'json', doc: 'in − out mass and rank accuracy per group, with intervals' },
     ols: { type: 'json', doc: 'OLS fits of the discrepancy on the factors' },
   },

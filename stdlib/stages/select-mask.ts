@@ -23,11 +23,15 @@ export const selectMask: StageKind = {
   doc: 'Make an extra mask (e.g. `decoy`) the primary ground truth of a dataset.',
   usesEngine: false,
   params: {
-    data: { type: 'artifact', required: true, doc: 'the dataset' },
+    data: { type: 'artifact', artifact: 'dataset', required: true, doc: 'the dataset' },
     mask: { type: 'string', required: true, doc: 'name of the extra mask to make primary' },
   },
   outputs: {
-    dataset: { type: 'artifact', doc: 'the same dataset with another primary mask' },
+    dataset: {
+      type: 'artifact',
+      artifact: 'dataset',
+      doc: 'the same dataset with another primary mask',
+    },
     summary: { type: 'json', doc: 'the primary mask and the empty masks per split' },
   },
   async run(ctx, p) {

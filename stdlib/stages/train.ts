@@ -47,11 +47,12 @@ export const train: StageKind = {
     },
     pretrained: {
       type: 'artifact',
+      artifact: 'model',
       doc: 'model artifact of another train stage to start from',
     },
   },
   outputs: {
-    model: { type: 'artifact', doc: 'trained weights' },
+    model: { type: 'artifact', artifact: 'model', doc: 'trained weights' },
     history: { type: 'json', doc: 'mean loss per epoch' },
   },
   async run(ctx, p) {
