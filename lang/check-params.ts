@@ -12,8 +12,15 @@ export interface ParamSite {
   length: number;
 }
 
-/** Output type of the referenced stage output, and whether it is gathered. */
-export type RefInfo = (ref: StageRef) => { type?: 'artifact' | 'json'; gathered: boolean };
+/**
+ * What a referenced stage output is: its type, its artifact kind when tagged,
+ * and whether it is gathered; `producers` names outputs of the study that
+ * make a given artifact kind, for hints.
+ */
+export interface RefInfo {
+  (ref: StageRef): { type?: 'artifact' | 'json'; artifact?: string; gathered: boolean };
+  producers(artifact: string): string[];
+}
 
 const EXPECTED: Record<string, string> = {
   number: 'a number',
@@ -42,8 +49,14 @@ export function checkParam(spec: ParamSpec, value: Value, site: ParamSite, info:
       mismatch(`the artifact ${ref}`, `artifacts can only go to parameters of type \`artifact\``);
     } else if (gathered && !['list', 'any', 'value', 'artifact'].includes(spec.type)) {
       mismatch(`the list gathered from ${ref}`, 'a stage that gathers axes receives one entry per gathered value');
+    } else {
+      checkArtifactKind(spec, value, site, info, rep);
     }
     return;
+  }
+  if (spec.artifact && Array.isArray(value)) {
+    // A list of references, each of which must be of the expected kind.
+    for (const item of value) if (item instanceof StageRef) checkArtifactKind(spec, item, site, info, rep);
   }
   if (spec.type === 'artifact') {
     rep.error({ code: 'ARTIFACT_EXPECTED', message: `parameter \`${site.param}\` expects the artifact output of another stage, not ${typeName(value)}`, ...at, hint: 'write a reference such as `${{ stages.train.model }}`' });
@@ -68,6 +81,29 @@ export function checkParam(spec: ParamSpec, value: Value, site: ParamSite, info:
       rep.error({ code: 'OUT_OF_RANGE', message: `parameter \`${site.param}\` must be at most ${spec.max}, not ${value}`, ...at, hint: spec.doc });
     }
   }
+}
+
+/** A tagged parameter takes only artifacts of its kind; untagged ones on either side take anything. */
+function checkArtifactKind(spec: ParamSpec, ref: StageRef, site: ParamSite, info: RefInfo, rep: Reporter): void {
+  const got = info(ref).artifact;
+  if (!spec.artifact || !got || got === spec.artifact) return;
+  const producers = info.producers(spec.artifact).map((p) => `\`${p}\``);
+  const hint =
+    producers.length > 0
+      ? `pass ${article(spec.artifact)} ${spec.artifact} artifact, e.g. ${producers.slice(0, 3).join(' or ')}`
+      : `no stage of this study produces ${article(spec.artifact)} ${spec.artifact} artifact; add one and pass its output`;
+  rep.error({
+    code: 'ARTIFACT_KIND_MISMATCH',
+    message: `parameter \`${site.param}\` expects ${article(spec.artifact)} ${spec.artifact} artifact, but \`stages.${ref.stage}.${ref.output}\` is ${article(got)} ${got}`,
+    file: ref.file,
+    offset: ref.offset,
+    length: ref.length,
+    hint,
+  });
+}
+
+function article(word: string): string {
+  return /^[aeiou]/i.test(word) ? 'an' : 'a';
 }
 
 function matches(type: ParamSpec['type'], v: Value): boolean {

@@ -9,6 +9,7 @@ import type { Json, StageKind } from '../stdlib/types.js';
 import type { Diagnostic } from './diagnostic.js';
 import { compile } from './compile.js';
 import { loadComposed, type ReadFile } from './compose.js';
+import { defaultName, isSafeName, isSeed, MAX_NAME, MAX_SEED } from './limits.js';
 import { canonicalJson } from './expr/value.js';
 import { commandLineText, parseOverrides } from './overrides.js';
 import { applyParamOverrides, readEnv, readParams } from './params.js';
@@ -57,9 +58,13 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
 
   const hashOf = (v: Json) => createHash('sha256').update(canonicalJson(v)).digest('hex');
   if (!root || root.kind !== 'map') {
-    if (sources.get(file) && rep.errorCount === 0) {
-      const at = root ?? { file, start: 0, end: 1 };
-      rep.error({ code: 'BAD_STUDY', message: root ? 'a study must be a map of keys such as `stages:`' : 'the study file is empty', file: at.file, offset: at.start, length: span(at), hint: 'start with `stages:` and one stage' });
+    // Problems that stop the file from being read were reported already.
+    if (!rep.diagnostics.some((d) => d.pos.file === file && d.severity === 'error')) {
+      if (root) {
+        rep.error({ code: 'BAD_STUDY', message: 'a study must be a map of keys such as `stages:`', file: root.file, offset: root.start, length: span(root), hint: 'start with `stages:` and one stage' });
+      } else {
+        rep.error({ code: 'EMPTY_STUDY', message: 'the study file is empty', file, offset: 0, hint: 'start with `stages:` and one stage' });
+      }
     }
     return { diagnostics: rep.sorted(), sources, studyHash: hashOf(null) };
   }
@@ -72,10 +77,10 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
   const seed = readSeed(root, options.seed, layout.text, rep);
   const env = readEnv(entry(root, 'env')?.value, rep);
   const paramValues = readParams(entry(root, 'params')?.value, rep);
-  applyParamOverrides(paramValues, overrides.params, rep);
+  const applied = { params: applyParamOverrides(paramValues, overrides.params, rep), sweep: overrides.sweep };
 
   const base: Omit<ResolveScope, 'sweep' | 'gathered' | 'stage'> = { params: paramValues, seed, env, axes: [] };
-  const sweep = buildSweep(entry(root, 'sweep')?.value, { ...base, sweep: {}, gathered: new Set() }, overrides.sweep, rep);
+  const sweep = buildSweep(entry(root, 'sweep')?.value, { ...base, sweep: {}, gathered: new Set() }, applied, rep);
   const axes = sweep.axes.map((a) => a.name);
   const decls = readStages(entry(root, 'stages')?.value, options.registry, axes, rep);
   const ordered = orderStages(decls, axes, rep);
@@ -87,7 +92,7 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
   }
 
   const byName = new Map(decls.map((d) => [d.name, d]));
-  const compiled = compile({ stages: ordered, byName, cells: sweep.cells, axes, scope: { ...base, axes } }, rep);
+  const compiled = compile({ stages: ordered, byName, cells: sweep.cells, axes, scope: { ...base, axes }, overrides: applied }, rep);
   const studyHash = hashOf({
     name,
     seed,
@@ -107,23 +112,30 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
 
 function readName(root: YMap, file: string, rep: Reporter): string {
   const node = entry(root, 'name')?.value;
-  const fallback = path.basename(file).replace(/\.[^.]*$/, '');
+  const fallback = defaultName(file);
   if (!node) return fallback;
-  if (node.kind === 'scalar' && typeof node.value === 'string' && node.value.trim() !== '' && !node.value.includes('${{')) return node.value;
-  rep.error({ code: 'BAD_NAME', message: '`name` must be a plain, non-empty string', file: node.file, offset: node.start, length: span(node), hint: `leave it out to use the file name \`${fallback}\`` });
+  const at = { file: node.file, offset: node.start, length: span(node) };
+  const hint = `use letters, digits, \`-\`, \`_\` and \`.\`, or leave \`name\` out to use the file name \`${fallback}\``;
+  if (node.kind !== 'scalar' || typeof node.value !== 'string' || node.value.trim() === '' || node.value.includes('${{')) {
+    rep.error({ code: 'BAD_NAME', message: '`name` must be a plain, non-empty string', ...at, hint });
+    return fallback;
+  }
+  if (isSafeName(node.value)) return node.value;
+  const why = node.value.length > MAX_NAME ? `is longer than ${MAX_NAME} characters` : 'cannot be a folder name';
+  rep.error({ code: 'BAD_NAME', message: `the study name \`${node.value}\` ${why}`, ...at, hint });
   return fallback;
 }
 
 function readSeed(root: YMap, override: number | undefined, cmdline: string, rep: Reporter): number {
   if (override !== undefined) {
-    if (Number.isInteger(override)) return override;
+    if (isSeed(override)) return override;
     const at = cmdline.lastIndexOf('--seed ') + '--seed '.length;
-    rep.error({ code: 'BAD_SEED', message: `the seed must be a whole number, not ${override}`, file: COMMAND_LINE, offset: at, length: String(override).length });
+    rep.error({ code: 'BAD_SEED', message: `the seed must be a whole number from 0 to ${MAX_SEED}, not ${override}`, file: COMMAND_LINE, offset: at, length: String(override).length, hint: 'write `--seed 0`' });
     return 0;
   }
   const node: YNode | undefined = entry(root, 'seed')?.value;
   if (!node) return 0;
-  if (node.kind === 'scalar' && typeof node.value === 'number' && Number.isInteger(node.value)) return node.value;
-  rep.error({ code: 'BAD_SEED', message: 'the study seed must be a whole number', file: node.file, offset: node.start, length: span(node), hint: 'write `seed: 0`' });
+  if (node.kind === 'scalar' && isSeed(node.value)) return node.value;
+  rep.error({ code: 'BAD_SEED', message: `the study seed must be a whole number from 0 to ${MAX_SEED}`, file: node.file, offset: node.start, length: span(node), hint: 'write `seed: 0`' });
   return 0;
 }

@@ -5,8 +5,10 @@
  */
 import type { Json } from '../stdlib/types.js';
 import { checkParam, type RefInfo } from './check-params.js';
+import { isSeed, MAX_SEED } from './limits.js';
 import { EvalError, isMap, StageRef, type Value } from './expr/value.js';
 import type { PlanCell, PlanInstance, PlanValue } from './plan.js';
+import { fromOverride, overrideSource, type AppliedOverrides } from './provenance.js';
 import { resolveNode, type ResolveScope } from './resolve.js';
 import type { Reporter } from './source.js';
 import { refProblem, type StageDecl } from './stages.js';
@@ -20,6 +22,8 @@ export interface CompileInput {
   cells: Cell[];
   axes: readonly string[];
   scope: Omit<ResolveScope, 'sweep' | 'gathered' | 'stage'>;
+  /** Command-line values, shown beside the problems they cause. */
+  overrides: AppliedOverrides;
 }
 
 function project(cell: Record<string, Json>, axes: readonly string[]): Record<string, Json> {
@@ -90,13 +94,18 @@ function compileInstance(
     }
     return v;
   };
-  const info: RefInfo = (ref) => {
-    const target = input.byName.get(ref.stage);
-    return {
-      type: target?.kind?.outputs[ref.output]?.type,
-      gathered: (target?.axes ?? []).some((a) => gathered.has(a)),
-    };
-  };
+  const info: RefInfo = Object.assign(
+    (ref: StageRef) => {
+      const target = input.byName.get(ref.stage);
+      const output = target?.kind?.outputs[ref.output];
+      return {
+        type: output?.type,
+        artifact: output?.type === 'artifact' ? output.artifact : undefined,
+        gathered: (target?.axes ?? []).some((a) => gathered.has(a)),
+      };
+    },
+    { producers: (artifact: string) => producers(input.byName, artifact).filter((p) => !p.startsWith(`stages.${decl.name}.`)) },
+  );
 
   // Parameters in the kind's order; defaults fill what `with` leaves out.
   const params: Record<string, PlanValue> = {};
@@ -107,9 +116,13 @@ function compileInstance(
       if (spec.default !== undefined) setKey(params, name, spec.default);
       continue;
     }
-    const value = resolveNode(e.value, scope, rep);
+    const source = overrideSource(e.value, input.overrides, input.axes, rep);
+    const value = fromOverride(source, rep, () => {
+      const v = resolveNode(e.value, scope, rep);
+      if (v !== undefined) checkParam(spec, v, { stage: decl.name, param: name, file: e.value.file, offset: e.value.start, length: span(e.value) }, info, rep);
+      return v;
+    });
     if (value === undefined) continue;
-    checkParam(spec, value, { stage: decl.name, param: name, file: e.value.file, offset: e.value.start, length: span(e.value) }, info, rep);
     setKey(params, name, toPlan(value));
   }
 
@@ -120,11 +133,16 @@ function compileInstance(
 
   let seed = input.scope.seed;
   if (decl.seed) {
-    const v = resolveNode(decl.seed, { ...scope, stage: undefined }, rep);
-    if (typeof v === 'number' && Number.isInteger(v)) seed = v;
-    else if (v !== undefined) {
-      rep.error({ code: 'BAD_SEED', message: 'a stage seed must be a whole number', file: decl.seed.file, offset: decl.seed.start, length: span(decl.seed), hint: 'write `seed: 3` or an expression giving a whole number' });
-    }
+    const node = decl.seed;
+    const source = overrideSource(node, input.overrides, input.axes, rep);
+    fromOverride(source, rep, () => {
+      const v = resolveNode(node, { ...scope, stage: undefined }, rep);
+      if (isSeed(v)) seed = v;
+      else if (v !== undefined) {
+        const got = typeof v === 'number' ? `, not ${v}` : '';
+        rep.error({ code: 'BAD_SEED', message: `a stage seed must be a whole number from 0 to ${MAX_SEED}${got}`, file: node.file, offset: node.start, length: span(node), hint: 'write `seed: 3` or an expression giving such a number' });
+      }
+    });
   }
 
   return {
@@ -162,4 +180,15 @@ function planRef(ref: StageRef, decl: StageDecl, values: Record<string, Json>, i
     entries.push({ axes: key, ref: { instance, output: ref.output } });
   }
   return { $gather: entries };
+}
+
+/** `stages.NAME.OUTPUT` for every output of the study that makes an artifact of this kind. */
+function producers(byName: ReadonlyMap<string, StageDecl>, artifact: string): string[] {
+  const out: string[] = [];
+  for (const d of byName.values()) {
+    for (const [name, o] of Object.entries(d.kind?.outputs ?? {})) {
+      if (o.type === 'artifact' && o.artifact === artifact) out.push(`stages.${d.name}.${name}`);
+    }
+  }
+  return out;
 }

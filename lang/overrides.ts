@@ -12,8 +12,11 @@ export interface ParamOverride {
   /** Path below `params`, e.g. ['train', 'epochs']. */
   path: string[];
   value: Json;
+  /** Where the argument starts in the command-line text, and the length of its path. */
   offset: number;
   length: number;
+  /** The whole argument as written, e.g. `params.epochs=5`. */
+  arg: string;
 }
 
 export interface Overrides {
@@ -78,7 +81,7 @@ export function parseOverrides(params: string[], sweep: string[], layout: { para
     }
     const value = yamlValue(arg.slice(eq + 1), at + eq + 1, rep);
     if (value === undefined) return;
-    out.params.push({ path: path.split('.').slice(1), value, offset: at, length: eq });
+    out.params.push({ path: path.split('.').slice(1), value, offset: at, length: eq, arg });
   });
   sweep.forEach((arg, i) => {
     const at = layout.sweepAt[i]!;
@@ -102,7 +105,7 @@ export function parseOverrides(params: string[], sweep: string[], layout: { para
       rep.error({ code: 'BAD_OVERRIDE', message: 'these axis values have no JSON form', file: COMMAND_LINE, offset: at + eq + 1, length: arg.length - eq - 1, hint: 'write plain values separated by commas' });
       return;
     }
-    out.sweep.push({ axis, values: values as Json[], offset: at, length: eq });
+    out.sweep.push({ axis, values: values as Json[], offset: at, length: eq, arg });
   });
   return out;
 }

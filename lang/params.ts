@@ -26,7 +26,9 @@ function rejectExpressions(node: YNode, rep: Reporter): void {
   rep.error({ code: 'EXPRESSION_IN_PARAMS', message: 'params hold plain values, not `${{ }}` expressions', file: node.file, offset: node.offsets[at] ?? node.start, length: 3, hint: 'compute the value where a stage uses it, e.g. `${{ params.lambda * 2 }}` in `with:`' });
 }
 
-export function applyParamOverrides(params: { [key: string]: Json }, overrides: ParamOverride[], rep: Reporter): void {
+/** Sets each override's parameter; returns the overrides that named a declared parameter. */
+export function applyParamOverrides(params: { [key: string]: Json }, overrides: ParamOverride[], rep: Reporter): ParamOverride[] {
+  const applied: ParamOverride[] = [];
   for (const o of overrides) {
     let target: Json = params;
     let offset = o.offset + 'params.'.length;
@@ -37,11 +39,16 @@ export function applyParamOverrides(params: { [key: string]: Json }, overrides: 
         rep.error({ code: 'UNKNOWN_OVERRIDE', message: `the study has no parameter \`${['params', ...o.path.slice(0, i + 1)].join('.')}\``, file: COMMAND_LINE, offset, length: key.length, hint: didYouMean(key, keys) ?? 'only parameters declared under `params:` can be overridden' });
         break;
       }
-      if (i === o.path.length - 1) setKey(target as Record<string, Json>, key, o.value);
-      else target = (target as Record<string, Json>)[key]!;
+      if (i === o.path.length - 1) {
+        setKey(target as Record<string, Json>, key, o.value);
+        applied.push(o);
+      } else {
+        target = (target as Record<string, Json>)[key]!;
+      }
       offset += key.length + 1;
     }
   }
+  return applied;
 }
 
 export function readEnv(node: YNode | undefined, rep: Reporter): Map<string, string | undefined> {

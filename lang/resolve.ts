@@ -140,10 +140,11 @@ export interface StageUse {
   length: number;
 }
 
-/** Every `sweep.x` and `stages.X.Y` written in a node (all branches, unevaluated). */
-export function findReferences(node: YNode, allAxes: readonly string[], rep: Reporter): { axes: AxisUse[]; stages: StageUse[] } {
+/** Every `sweep.x`, `stages.X.Y` and `params.a.b` written in a node (all branches, unevaluated). */
+export function findReferences(node: YNode, allAxes: readonly string[], rep: Reporter): { axes: AxisUse[]; stages: StageUse[]; params: string[][] } {
   const axes: AxisUse[] = [];
   const stages: StageUse[] = [];
+  const params: string[][] = [];
   const visit = (n: YNode): void => {
     if (n.kind === 'seq') return n.items.forEach(visit);
     if (n.kind === 'map') return n.entries.forEach((e) => visit(e.value));
@@ -153,7 +154,9 @@ export function findReferences(node: YNode, allAxes: readonly string[], rep: Rep
       if (part.kind !== 'expr') continue;
       for (const ref of exprReferences(part.expr)) {
         const [offset, length] = fileSpan(n, part.start + ref.offset, part.start + ref.end);
-        if (ref.root === 'sweep') {
+        if (ref.root === 'params') {
+          params.push(ref.path);
+        } else if (ref.root === 'sweep') {
           for (const axis of ref.name === undefined ? allAxes : [ref.name]) axes.push({ axis, file: n.file, offset, length });
         } else if (ref.name !== undefined) {
           stages.push({ stage: ref.name, output: ref.output, file: n.file, offset, length });
@@ -162,20 +165,30 @@ export function findReferences(node: YNode, allAxes: readonly string[], rep: Rep
     }
   };
   visit(node);
-  return { axes, stages };
+  return { axes, stages, params };
 }
 
-function* exprReferences(e: Expr): Generator<{ root: string; name?: string; output?: string; offset: number; end: number }> {
+interface ExprReference {
+  root: string;
+  name?: string;
+  output?: string;
+  /** The names after the root, e.g. ['train', 'epochs'] for `params.train.epochs`. */
+  path: string[];
+  offset: number;
+  end: number;
+}
+
+function* exprReferences(e: Expr): Generator<ExprReference> {
   const seen = new Set<Expr>();
   for (const n of walk(e)) {
     if (seen.has(n)) continue;
     const path = namePath(n);
     const root = path?.[0]?.name;
-    if (!path || (root !== 'sweep' && root !== 'stages')) continue;
+    if (!path || (root !== 'sweep' && root !== 'stages' && root !== 'params')) continue;
 
     // Only the longest chain counts; its inner members are the same reference.
     for (const inner of walk(n)) seen.add(inner);
     const at = path[1] ?? path[0]!;
-    yield { root, name: path[1]?.name, output: path[2]?.name, offset: at.offset, end: (path[2] ?? at).end };
+    yield { root, name: path[1]?.name, output: path[2]?.name, path: path.slice(1).map((p) => p.name), offset: at.offset, end: (path[2] ?? at).end };
   }
 }

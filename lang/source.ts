@@ -41,9 +41,17 @@ export interface Report {
 }
 
 /** Collects diagnostics; turns offsets into positions using the known sources. */
+/** A second location given to the problems reported while it is in force. */
+export interface ReportContext {
+  related: Related;
+  /** Whether a problem with this code gets the location. */
+  applies(code: string): boolean;
+}
+
 export class Reporter {
   readonly diagnostics: Diagnostic[] = [];
   private readonly seen = new Set<string>();
+  private context: ReportContext | undefined;
 
   constructor(readonly sources: Map<string, string>) {}
 
@@ -66,14 +74,26 @@ export class Reporter {
       length: Math.max(1, r.length ?? 1),
     };
     if (r.hint !== undefined) d.hint = r.hint;
-    if (r.related) {
+    const related = r.related ?? (this.context?.applies(r.code) ? this.context.related : undefined);
+    if (related) {
       d.related = {
-        pos: this.pos(r.related.file, r.related.offset),
-        length: Math.max(1, r.related.length),
-        message: r.related.message,
+        pos: this.pos(related.file, related.offset),
+        length: Math.max(1, related.length),
+        message: related.message,
       };
     }
     this.diagnostics.push(d);
+  }
+
+  /** Runs `fn` with `context` applying to what it reports (an outer context stays when none is given). */
+  within<T>(context: ReportContext | undefined, fn: () => T): T {
+    const outer = this.context;
+    this.context = context ?? outer;
+    try {
+      return fn();
+    } finally {
+      this.context = outer;
+    }
   }
 
   error(r: Omit<Report, 'severity'>): void {

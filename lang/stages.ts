@@ -5,7 +5,7 @@
  */
 import type { StageKind } from '../stdlib/types.js';
 import { findReferences, type AxisUse, type StageUse } from './resolve.js';
-import type { Reporter } from './source.js';
+import type { Related, Reporter } from './source.js';
 import { didYouMean } from './suggest.js';
 import { entry, span, type YEntry, type YMap, type YNode, type YScalar } from './yaml-tree.js';
 
@@ -33,6 +33,10 @@ export function readStages(node: YNode | undefined, registry: ReadonlyMap<string
   }
   if (node.kind !== 'map') {
     rep.error({ code: 'BAD_STAGES', message: '`stages` must be a map from stage names to stages', file: node.file, offset: node.start, length: span(node), hint: 'write `stages: {train: {kind: train}}`' });
+    return [];
+  }
+  if (node.entries.length === 0) {
+    rep.error({ code: 'NO_STAGES', message: 'the study has no stages: `stages` is an empty map', file: node.file, offset: node.start, length: span(node), hint: 'name at least one stage: `stages: {data: {kind: fashion-mnist}}`' });
     return [];
   }
   return node.entries.flatMap((e) => readStage(e, registry, axes, rep) ?? []);
@@ -143,20 +147,26 @@ export function orderStages(decls: StageDecl[], allAxes: readonly string[], rep:
     deps.set(d.name, good);
   }
 
-  // Depth-first search; a back edge closes a cycle, reported at that reference.
+  // Depth-first search; a back edge closes a cycle. Each cycle is reported
+  // once, at the reference that closes it, with the reference leaving the
+  // other end shown beside it.
   const state = new Map<string, 'active' | 'done'>();
   const stack: string[] = [];
   const order: StageDecl[] = [];
   const onCycle = new Set<string>();
+  const reported = new Set<string>();
   const visit = (name: string): void => {
     state.set(name, 'active');
     stack.push(name);
     for (const u of deps.get(name) ?? []) {
       const s = state.get(u.stage);
       if (s === 'active') {
-        const cycle = [...stack.slice(stack.indexOf(u.stage)), u.stage];
-        cycle.forEach((c) => onCycle.add(c));
-        rep.error({ code: 'STAGE_CYCLE', message: `stages depend on each other in a cycle: ${cycle.join(' → ')}`, file: u.file, offset: u.offset, length: u.length, hint: 'a stage can only read outputs of stages that do not read from it' });
+        const members = stack.slice(stack.indexOf(u.stage));
+        members.forEach((c) => onCycle.add(c));
+        const key = [...members].sort().join('\0');
+        if (reported.has(key)) continue;
+        reported.add(key);
+        rep.error({ code: 'STAGE_CYCLE', message: `stages depend on each other in a cycle: ${[...members, u.stage].join(' → ')}`, file: u.file, offset: u.offset, length: u.length, hint: 'a stage can only read outputs of stages that do not read from it', related: cycleStart(members, deps) });
       } else if (!s) {
         visit(u.stage);
       }
@@ -176,4 +186,13 @@ export function orderStages(decls: StageDecl[], allAxes: readonly string[], rep:
     d.axes = allAxes.filter((a) => set.has(a));
   }
   return ordered;
+}
+
+/** Where the first stage of a cycle reads the next one (none for a stage that reads itself). */
+function cycleStart(members: string[], deps: ReadonlyMap<string, StageUse[]>): Related | undefined {
+  const [first, next] = members;
+  if (first === undefined || next === undefined) return undefined;
+  const use = deps.get(first)?.find((u) => u.stage === next);
+  if (!use) return undefined;
+  return { file: use.file, offset: use.offset, length: use.length, message: `\`${first}\` reads \`${next}\` here` };
 }

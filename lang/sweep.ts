@@ -5,6 +5,7 @@
 import type { Json } from '../stdlib/types.js';
 import { canonicalJson, containsRef, deepEqual, isMap, typeName } from './expr/value.js';
 import { resolveNode, templateOf, type ResolveScope } from './resolve.js';
+import { fromOverride, overrideSource, type AppliedOverrides } from './provenance.js';
 import { COMMAND_LINE, type Reporter } from './source.js';
 import { didYouMean } from './suggest.js';
 import { span, type YMap, type YNode } from './yaml-tree.js';
@@ -31,6 +32,8 @@ export interface SweepOverride {
   values: Json[];
   offset: number;
   length: number;
+  /** The whole argument as written, e.g. `target=in_mask,out_mask`. */
+  arg: string;
 }
 
 const SECTIONS = ['grid', 'zip', 'include', 'exclude'];
@@ -49,7 +52,7 @@ export function cellId(axes: Record<string, Json>, order: readonly string[]): st
 export function buildSweep(
   node: YNode | undefined,
   scope: ResolveScope,
-  overrides: SweepOverride[],
+  overrides: AppliedOverrides,
   rep: Reporter,
 ): { axes: Axis[]; cells: Cell[] } {
   const axes: Axis[] = [];
@@ -60,10 +63,10 @@ export function buildSweep(
     if (node.kind !== 'map') {
       rep.error({ code: 'BAD_SWEEP', message: `\`sweep\` must be a map of axes, not ${typeName(node.kind === 'seq' ? [] : node.value)}`, file: node.file, offset: node.start, length: span(node), hint: 'write `sweep: {grid: {axis: [v1, v2]}}` or `sweep: {axis: [v1, v2]}`' });
     } else if (!node.entries.some((e) => SECTIONS.includes(e.key))) {
-      readAxes(node, 'grid', scope, rep, axes);
+      readAxes(node, 'grid', scope, overrides, rep, axes);
     } else {
       for (const e of node.entries) {
-        if (e.key === 'grid' || e.key === 'zip') readAxes(e.value, e.key, scope, rep, axes);
+        if (e.key === 'grid' || e.key === 'zip') readAxes(e.value, e.key, scope, overrides, rep, axes);
         else if (e.key === 'include') include = e.value;
         else if (e.key === 'exclude') exclude = { node: e.value, key: e.keyNode };
         else {
@@ -72,7 +75,7 @@ export function buildSweep(
       }
     }
   }
-  applyOverrides(axes, overrides, rep);
+  applyOverrides(axes, overrides.sweep, rep);
   const names = axes.map((a) => a.name);
   const zipOk = checkZip(axes, rep);
   let cells = zipOk ? product(axes) : [];
@@ -81,7 +84,7 @@ export function buildSweep(
   return { axes, cells: cells.map((axes) => ({ id: cellId(axes, names), axes })) };
 }
 
-function readAxes(node: YNode, group: 'grid' | 'zip', scope: ResolveScope, rep: Reporter, out: Axis[]): void {
+function readAxes(node: YNode, group: 'grid' | 'zip', scope: ResolveScope, overrides: AppliedOverrides, rep: Reporter, out: Axis[]): void {
   if (node.kind !== 'map') {
     rep.error({ code: 'BAD_SWEEP', message: `\`${group}\` must map axis names to lists of values`, file: node.file, offset: node.start, length: span(node), hint: `write \`${group}: {lr: [0.1, 0.01]}\`` });
     return;
@@ -93,16 +96,22 @@ function readAxes(node: YNode, group: 'grid' | 'zip', scope: ResolveScope, rep: 
       rep.error({ code: 'DUPLICATE_AXIS', message: `axis \`${e.key}\` is declared twice`, ...at, related: { file: before.file, offset: before.offset, length: before.length, message: 'first declared here' } });
       continue;
     }
-    const value = resolveNode(e.value, scope, rep);
+    // Axis values may read params set by `-p`; problems they cause show the flag too.
+    const source = overrideSource(e.value, { params: overrides.params, sweep: [] }, [], rep);
+    const value = fromOverride(source, rep, () => {
+      const v = resolveNode(e.value, scope, rep);
+      if (v === undefined) return undefined;
+      if (!Array.isArray(v) || containsRef(v)) {
+        rep.error({ code: 'AXIS_NOT_A_LIST', message: `the values of axis \`${e.key}\` must be a list, not ${typeName(v)}`, file: e.value.file, offset: e.value.start, length: span(e.value), hint: `write \`${e.key}: [a, b]\`` });
+        return undefined;
+      }
+      if (v.length === 0) {
+        rep.error({ code: 'EMPTY_AXIS', message: `axis \`${e.key}\` has no values, so the sweep has no cells`, file: e.value.file, offset: e.value.start, length: span(e.value), hint: 'give the axis at least one value, or remove it' });
+        return undefined;
+      }
+      return v;
+    });
     if (value === undefined) continue;
-    if (!Array.isArray(value) || containsRef(value)) {
-      rep.error({ code: 'AXIS_NOT_A_LIST', message: `the values of axis \`${e.key}\` must be a list, not ${typeName(value)}`, file: e.value.file, offset: e.value.start, length: span(e.value), hint: `write \`${e.key}: [a, b]\`` });
-      continue;
-    }
-    if (value.length === 0) {
-      rep.error({ code: 'EMPTY_AXIS', message: `axis \`${e.key}\` has no values, so the sweep has no cells`, file: e.value.file, offset: e.value.start, length: span(e.value), hint: 'give the axis at least one value, or remove it' });
-      continue;
-    }
     out.push({ name: e.key, values: dedupe(value as Json[]), ...at, group });
   }
 }
@@ -117,7 +126,7 @@ function dedupe(values: Json[]): Json[] {
   });
 }
 
-function applyOverrides(axes: Axis[], overrides: SweepOverride[], rep: Reporter): void {
+function applyOverrides(axes: Axis[], overrides: readonly SweepOverride[], rep: Reporter): void {
   for (const o of overrides) {
     const axis = axes.find((a) => a.name === o.axis);
     if (!axis) {

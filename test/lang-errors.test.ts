@@ -4,6 +4,7 @@
  */
 import test from 'ava';
 import { checkText, printed } from './lang-helpers.js';
+import { defaultName, isSafeName } from '../lang/limits.js';
 
 interface Case {
   study: string[];
@@ -118,7 +119,7 @@ test('MISSING_KIND', golden, {
     'study.yaml:2:3  MISSING_KIND  stage `data` has no `kind`',
     '  data: {with: {source: full}}',
     '  ^^^^',
-    'hint: add `kind:` naming one of: fashion-mnist, train, align, report',
+    'hint: add `kind:` naming one of: fashion-mnist, train, align, report, bundle',
   ],
 });
 
@@ -282,6 +283,26 @@ test('STAGE_CYCLE', golden, {
     'study.yaml:3:50  STAGE_CYCLE  stages depend on each other in a cycle: train → align → train',
     '  align: {kind: align, with: {model: "${{ stages.train.model }}", target: x}}',
     '                                                 ^^^^^^^^^^^',
+    'study.yaml:2:49  note: `train` reads `align` here',
+    '  train: {kind: train, with: {data: "${{ stages.align.model }}"}}',
+    '                                                ^^^^^^^^^^^',
+    'hint: a stage can only read outputs of stages that do not read from it',
+  ],
+});
+
+test('STAGE_CYCLE is reported once when a stage reads the other end twice', golden, {
+  study: [
+    'stages:',
+    '  train: {kind: train, with: {data: "${{ stages.align.model }}", tags: ["${{ stages.align.score }}"]}}',
+    '  align: {kind: align, with: {model: "${{ stages.train.model }}", baseline: "${{ stages.train.accuracy }}", target: x}}',
+  ],
+  expected: [
+    'study.yaml:3:50  STAGE_CYCLE  stages depend on each other in a cycle: train → align → train',
+    '  align: {kind: align, with: {model: "${{ stages.train.model }}", baseline: "${{ stages.train.accuracy }}", target: x}}',
+    '                                                 ^^^^^^^^^^^',
+    'study.yaml:2:49  note: `train` reads `align` here',
+    '  train: {kind: train, with: {data: "${{ stages.align.model }}", tags: ["${{ stages.align.score }}"]}}',
+    '                                                ^^^^^^^^^^^',
     'hint: a stage can only read outputs of stages that do not read from it',
   ],
 });
@@ -542,10 +563,321 @@ test('BAD_SEED', golden, {
     'stages: {data: {kind: fashion-mnist}}',
   ],
   expected: [
-    'study.yaml:1:7  BAD_SEED  the study seed must be a whole number',
+    'study.yaml:1:7  BAD_SEED  the study seed must be a whole number from 0 to 4294967295',
     'seed: 1.5',
     '      ^^^',
     'hint: write `seed: 0`',
+  ],
+});
+
+test('BAD_SEED for a negative study seed', golden, {
+  study: [
+    'seed: -3',
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_SEED  the study seed must be a whole number from 0 to 4294967295',
+    'seed: -3',
+    '      ^^',
+    'hint: write `seed: 0`',
+  ],
+});
+
+test('BAD_SEED for a study seed past 2^32 - 1', golden, {
+  study: [
+    'seed: 1e30',
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_SEED  the study seed must be a whole number from 0 to 4294967295',
+    'seed: 1e30',
+    '      ^^^^',
+    'hint: write `seed: 0`',
+  ],
+});
+
+test('BAD_SEED for a negative stage seed', golden, {
+  study: [
+    'stages: {data: {kind: fashion-mnist, seed: -5}}',
+  ],
+  expected: [
+    'study.yaml:1:44  BAD_SEED  a stage seed must be a whole number from 0 to 4294967295, not -5',
+    'stages: {data: {kind: fashion-mnist, seed: -5}}',
+    '                                           ^^',
+    'hint: write `seed: 3` or an expression giving such a number',
+  ],
+});
+
+test('BAD_SEED for a stage seed computed from the sweep', golden, {
+  study: [
+    'sweep: {s: [1, 4294967296]}',
+    'stages: {data: {kind: fashion-mnist, seed: "${{ sweep.s }}"}}',
+  ],
+  expected: [
+    'study.yaml:2:44  BAD_SEED  a stage seed must be a whole number from 0 to 4294967295, not 4294967296',
+    'stages: {data: {kind: fashion-mnist, seed: "${{ sweep.s }}"}}',
+    '                                           ^^^^^^^^^^^^^^^^',
+    'hint: write `seed: 3` or an expression giving such a number',
+  ],
+});
+
+test('BAD_SEED for --seed', golden, {
+  study: [
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  options: { seed: 4294967296 },
+  expected: [
+    '<command line>:1:8  BAD_SEED  the seed must be a whole number from 0 to 4294967295, not 4294967296',
+    '--seed 4294967296',
+    '       ^^^^^^^^^^',
+    'hint: write `--seed 0`',
+  ],
+});
+
+test('BAD_NAME for a name that climbs out of the runs folder', golden, {
+  study: [
+    'name: ../../escaped',
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_NAME  the study name `../../escaped` cannot be a folder name',
+    'name: ../../escaped',
+    '      ^^^^^^^^^^^^^',
+    'hint: use letters, digits, `-`, `_` and `.`, or leave `name` out to use the file name `study`',
+  ],
+});
+
+test('BAD_NAME for a name with a slash', golden, {
+  study: [
+    'name: "a/b"',
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_NAME  the study name `a/b` cannot be a folder name',
+    'name: "a/b"',
+    '      ^^^^^',
+    'hint: use letters, digits, `-`, `_` and `.`, or leave `name` out to use the file name `study`',
+  ],
+});
+
+test('BAD_NAME for a name with a backslash', golden, {
+  study: [
+    "name: 'a\\b'",
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_NAME  the study name `a\\b` cannot be a folder name',
+    'name: \'a\\b\'',
+    '      ^^^^^',
+    'hint: use letters, digits, `-`, `_` and `.`, or leave `name` out to use the file name `study`',
+  ],
+});
+
+test('BAD_NAME for a name starting with a dot', golden, {
+  study: [
+    'name: .hidden',
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_NAME  the study name `.hidden` cannot be a folder name',
+    'name: .hidden',
+    '      ^^^^^^^',
+    'hint: use letters, digits, `-`, `_` and `.`, or leave `name` out to use the file name `study`',
+  ],
+});
+
+test('BAD_NAME for a name with a space', golden, {
+  study: [
+    'name: my study',
+    'stages: {data: {kind: fashion-mnist}}',
+  ],
+  expected: [
+    'study.yaml:1:7  BAD_NAME  the study name `my study` cannot be a folder name',
+    'name: my study',
+    '      ^^^^^^^^',
+    'hint: use letters, digits, `-`, `_` and `.`, or leave `name` out to use the file name `study`',
+  ],
+});
+
+test('ARTIFACT_KIND_MISMATCH', golden, {
+  study: [
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}"}}',
+    '  align: {kind: align, with: {model: "${{ stages.data.dataset }}", target: x}}',
+  ],
+  expected: [
+    'study.yaml:4:50  ARTIFACT_KIND_MISMATCH  parameter `model` expects a model artifact, but `stages.data.dataset` is a dataset',
+    '  align: {kind: align, with: {model: "${{ stages.data.dataset }}", target: x}}',
+    '                                                 ^^^^^^^^^^^^',
+    'hint: pass a model artifact, e.g. `stages.train.model`',
+  ],
+});
+
+test('ARTIFACT_KIND_MISMATCH with no producer of the expected kind', golden, {
+  study: [
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  align: {kind: align, with: {model: "${{ stages.data.dataset }}", target: x}}',
+  ],
+  expected: [
+    'study.yaml:3:50  ARTIFACT_KIND_MISMATCH  parameter `model` expects a model artifact, but `stages.data.dataset` is a dataset',
+    '  align: {kind: align, with: {model: "${{ stages.data.dataset }}", target: x}}',
+    '                                                 ^^^^^^^^^^^^',
+    'hint: no stage of this study produces a model artifact; add one and pass its output',
+  ],
+});
+
+test('ARTIFACT_KIND_MISMATCH for each entry of a list of references', golden, {
+  study: [
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}"}}',
+    '  bundle: {kind: bundle, with: {models: ["${{ stages.train.model }}", "${{ stages.data.dataset }}"]}}',
+  ],
+  expected: [
+    'study.yaml:4:83  ARTIFACT_KIND_MISMATCH  parameter `models` expects a model artifact, but `stages.data.dataset` is a dataset',
+    '  bundle: {kind: bundle, with: {models: ["${{ stages.train.model }}", "${{ stages.data.dataset }}"]}}',
+    '                                                                                  ^^^^^^^^^^^^',
+    'hint: pass a model artifact, e.g. `stages.train.model`',
+  ],
+});
+
+test('ARTIFACT_KIND_MISMATCH for a gathered reference', golden, {
+  study: [
+    'sweep: {lr: [0.1, 0.2]}',
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", lr: "${{ sweep.lr }}"}}',
+    '  bundle: {kind: bundle, gather: [lr], with: {datasets: "${{ stages.train.model }}"}}',
+  ],
+  expected: [
+    'study.yaml:5:69  ARTIFACT_KIND_MISMATCH  parameter `datasets` expects a dataset artifact, but `stages.train.model` is a model',
+    '  bundle: {kind: bundle, gather: [lr], with: {datasets: "${{ stages.train.model }}"}}',
+    '                                                                    ^^^^^^^^^^^',
+    'hint: pass a dataset artifact, e.g. `stages.data.dataset`',
+  ],
+});
+
+test('EMPTY_STUDY for a file holding only a comment', golden, {
+  study: [
+    '# nothing yet',
+  ],
+  expected: [
+    'study.yaml:1:1  EMPTY_STUDY  the study file is empty',
+    '# nothing yet',
+    '^',
+    'hint: start with `stages:` and one stage',
+  ],
+});
+
+test('NO_STAGES for an empty stages map', golden, {
+  study: [
+    'name: empty',
+    'stages: {}',
+  ],
+  expected: [
+    'study.yaml:2:9  NO_STAGES  the study has no stages: `stages` is an empty map',
+    'stages: {}',
+    '        ^^',
+    'hint: name at least one stage: `stages: {data: {kind: fashion-mnist}}`',
+  ],
+});
+
+test('TYPE_MISMATCH caused by a -p value shows the override', golden, {
+  study: [
+    'params: {epochs: 3}',
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.epochs }}"}}',
+  ],
+  options: { params: ['params.epochs=abc'] },
+  expected: [
+    'study.yaml:4:75  TYPE_MISMATCH  parameter `epochs` expects a whole number, not a string',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.epochs }}"}}',
+    '                                                                          ^^^^^^^^^^^^^^^^^^^^^^',
+    '<command line>:1:4  note: the value comes from `-p params.epochs=abc` on the command line',
+    '-p params.epochs=abc',
+    '   ^^^^^^^^^^^^^^^^^',
+    'hint: passes over the data',
+  ],
+});
+
+test('TYPE_MISMATCH caused by a -s value shows the override', golden, {
+  study: [
+    'sweep: {target: [in_mask, out_mask]}',
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}"}}',
+    '  align: {kind: align, with: {model: "${{ stages.train.model }}", target: "${{ sweep.target }}"}}',
+  ],
+  options: { sweep: ['target=[in_mask]'] },
+  expected: [
+    'study.yaml:5:75  TYPE_MISMATCH  parameter `target` expects a string, not a list',
+    '  align: {kind: align, with: {model: "${{ stages.train.model }}", target: "${{ sweep.target }}"}}',
+    '                                                                          ^^^^^^^^^^^^^^^^^^^^^',
+    '<command line>:1:4  note: the value comes from `-s target=[in_mask]` on the command line',
+    '-s target=[in_mask]',
+    '   ^^^^^^^^^^^^^^^^',
+    'hint: mask to align to',
+  ],
+});
+
+test('a -p value read through its parent map and used in arithmetic shows the override', golden, {
+  study: [
+    'params: {train: {epochs: 3}}',
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.train.epochs * 2 }}"}}',
+  ],
+  options: { params: ['params.train={epochs: x}'] },
+  expected: [
+    'study.yaml:4:100  TYPE_MISMATCH  `*` needs two numbers, not a string and a number',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.train.epochs * 2 }}"}}',
+    '                                                                                                   ^',
+    '<command line>:1:4  note: the value comes from `-p params.train={epochs: x}` on the command line',
+    '-p params.train={epochs: x}',
+    '   ^^^^^^^^^^^^^^^^^^^^^^^^',
+  ],
+});
+
+test('AXIS_NOT_A_LIST caused by a -p value shows the override', golden, {
+  study: [
+    'params: {lrs: [0.1, 0.2]}',
+    'sweep: {lr: "${{ params.lrs }}"}',
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", lr: "${{ sweep.lr }}"}}',
+  ],
+  options: { params: ['params.lrs=0.3'] },
+  expected: [
+    'study.yaml:2:13  AXIS_NOT_A_LIST  the values of axis `lr` must be a list, not a number',
+    'sweep: {lr: "${{ params.lrs }}"}',
+    '            ^^^^^^^^^^^^^^^^^^^',
+    '<command line>:1:4  note: the value comes from `-p params.lrs=0.3` on the command line',
+    '-p params.lrs=0.3',
+    '   ^^^^^^^^^^^^^^',
+    'hint: write `lr: [a, b]`',
+    '',
+    'study.yaml:5:82  UNKNOWN_AXIS  there is no sweep axis `lr`',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", lr: "${{ sweep.lr }}"}}',
+    '                                                                                 ^^',
+  ],
+});
+
+test('a -p value that is fine gives no note on an unrelated problem', golden, {
+  study: [
+    'params: {epochs: 3}',
+    'stages:',
+    '  data: {kind: fashion-mnist}',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.epochs }}", lr: -1}}',
+  ],
+  options: { params: ['params.epochs=4'] },
+  expected: [
+    'study.yaml:4:103  OUT_OF_RANGE  parameter `lr` must be at least 0, not -1',
+    '  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.epochs }}", lr: -1}}',
+    '                                                                                                      ^^',
+    'hint: learning rate',
   ],
 });
 
@@ -667,3 +999,48 @@ test('IMPORT_CYCLE and errors inside an imported file', golden, {
 });
 
 // 39 distinct codes: ARTIFACT_EXPECTED, BAD_OVERRIDE, BAD_SEED, BAD_SWEEP, DIVISION_BY_ZERO, DUPLICATE_AXIS, DUPLICATE_KEY, EMPTY_AXIS, EXCLUDE_REMOVES_ALL, EXPRESSION_IN_PARAMS, EXPRESSION_SYNTAX, GATHERED_AXIS_USED, IMPORT_CYCLE, IMPORT_NOT_FOUND, INCOMPLETE_INCLUDE, MISSING_KIND, MISSING_PARAM, NOT_IN_ENUM, NO_STAGES, OUT_OF_RANGE, REFERENCE_IN_STRING, STAGE_CYCLE, TYPE_MISMATCH, UNCLOSED_EXPRESSION, UNDECLARED_ENV, UNKNOWN_ANCHOR, UNKNOWN_AXIS, UNKNOWN_FUNCTION, UNKNOWN_KEY, UNKNOWN_NAME, UNKNOWN_OUTPUT, UNKNOWN_OVERRIDE, UNKNOWN_PARAM, UNKNOWN_STAGE, UNKNOWN_STAGE_KIND, UNUSED_AXIS, YAML_SYNTAX, YAML_TOO_LARGE, ZIP_LENGTH_MISMATCH
+
+test('an empty (0-byte) study file is an EMPTY_STUDY error at 1:1', async (t) => {
+  const r = await checkText('');
+  t.is(printed(r), [
+    'study.yaml:1:1  EMPTY_STUDY  the study file is empty',
+    'hint: start with `stages:` and one stage',
+  ].join('\n'));
+  t.is(r.plan, undefined);
+});
+
+test('the default name from the file name is always a safe name', (t) => {
+  const cases: [string, string][] = [
+    ['experiments/fashion-mnist-quick.yaml', 'fashion-mnist-quick'],
+    ['study.yaml', 'study'],
+    ['runs/v1.2.yaml', 'v1.2'],
+    ['my study (copy).yaml', 'my-study-copy-'],
+    ['.hidden.yaml', 'hidden'],
+    ['...yaml', 'study'],
+    ['a..b.yaml', 'a.b'],
+  ];
+  for (const [file, name] of cases) {
+    t.is(defaultName(file), name, file);
+    t.true(isSafeName(defaultName(file)), file);
+  }
+  t.true(isSafeName('fashion-mnist_v2.1'));
+  for (const bad of ['..', '../x', 'a/b', 'a\\b', '.x', 'a..b', 'a b', 'x'.repeat(101), '']) t.false(isSafeName(bad), bad);
+});
+
+test('a study without a name takes a safe name from its file', async (t) => {
+  const r = await checkText('stages: {data: {kind: fashion-mnist}}\n');
+  t.is(r.plan?.name, 'study');
+});
+
+test('untagged artifact parameters and outputs accept any artifact', async (t) => {
+  const r = await checkText(
+    [
+      'stages:',
+      '  data: {kind: fashion-mnist}',
+      '  pack: {kind: bundle, with: {extra: "${{ stages.data.dataset }}"}}',
+      '  align: {kind: align, with: {model: "${{ stages.pack.bundle }}", target: x}}',
+    ].join('\n') + '\n',
+  );
+  t.is(printed(r), '');
+  t.truthy(r.plan);
+});

@@ -104,14 +104,16 @@ sweep:
     - "\${{ sweep.lr < 0.05 && sweep.target == 'in_mask' }}"
 stages:
   data: {kind: fashion-mnist}
+  train: {kind: train, with: {data: "\${{ stages.data.dataset }}"}}
   align:
     kind: align
-    with: {model: "\${{ stages.data.dataset }}", target: "\${{ sweep.target }}", lambda: "\${{ sweep.lr * sweep.bs }}"}
+    with: {model: "\${{ stages.train.model }}", target: "\${{ sweep.target }}", lambda: "\${{ sweep.lr * sweep.bs }}"}
 `);
   t.deepEqual(p.axes, ['target', 'lr', 'bs']);
   t.deepEqual(p.cells.map((c) => c.id), ['target=in_mask,lr=0.1,bs=16', 'target=out_mask,lr=0.01,bs=32', 'target=extra,lr=1,bs=8']);
   t.deepEqual(p.instances.map((i) => i.id), [
     'data',
+    'train',
     'align[target=in_mask,lr=0.1,bs=16]',
     'align[target=out_mask,lr=0.01,bs=32]',
     'align[target=extra,lr=1,bs=8]',
@@ -229,7 +231,7 @@ test('the study hash follows the resolved study, not its text', async (t) => {
 test('the JSON schema lists stage kinds with their parameters', (t) => {
   const schema = studyJsonSchema(testRegistry) as any;
   const stage = schema.properties.stages.additionalProperties;
-  t.deepEqual(stage.properties.kind.enum, ['fashion-mnist', 'train', 'align', 'report']);
+  t.deepEqual(stage.properties.kind.enum, ['fashion-mnist', 'train', 'align', 'report', 'bundle']);
   const train = stage.oneOf[1];
   t.deepEqual(train.properties.kind, { const: 'train', description: 'test stage train' });
   t.deepEqual(train.properties.with.required, ['data']);
