@@ -8,7 +8,7 @@ import type { Plan } from '../lang/plan.js';
 import { loadRegistry } from '../runtime/load-registry.js';
 import { resolvePlugins } from '../runtime/plugins.js';
 import type { CliOptions } from './args.js';
-import { type CheckResult, loadLang } from './lang-api.js';
+import { type CheckResult, type Diagnostic, loadLang } from './lang-api.js';
 import { UsageError } from './usage.js';
 
 export interface LoadedStudy {
@@ -21,6 +21,21 @@ export interface LoadedStudy {
 /** Diagnostics were printed; the command should exit 2 quietly. */
 export class StudyRejected extends Error {
   override name = 'StudyRejected';
+}
+
+/** `--json`: a diagnostic as one event, for the same stream as run events. */
+export function diagnosticEvent(d: Diagnostic): Record<string, unknown> {
+  return {
+    type: 'diagnostic',
+    severity: d.severity,
+    code: d.code,
+    message: d.message,
+    file: d.pos.file,
+    line: d.pos.line,
+    col: d.pos.col,
+    length: d.length,
+    ...(d.hint === undefined ? {} : { hint: d.hint }),
+  };
 }
 
 export async function loadStudy(file: string, options: CliOptions): Promise<LoadedStudy> {
@@ -45,12 +60,11 @@ export async function loadStudy(file: string, options: CliOptions): Promise<Load
   const color = process.stderr.isTTY === true;
   for (const d of check.diagnostics) {
     process.stderr.write(lang.formatDiagnostic(d, check.sources, color) + '\n');
+    if (options.json) process.stdout.write(JSON.stringify(diagnosticEvent(d)) + '\n');
   }
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   if (errors > 0 || check.plan === undefined) {
-    process.stderr.write(
-      `${file}: ${errors} error${errors === 1 ? '' : 's'}; fix and try again\n`,
-    );
+    process.stderr.write(`${file}: ${errors} error${errors === 1 ? '' : 's'}; fix and try again\n`);
     throw new StudyRejected();
   }
   return { plan: check.plan, registry, plugins, check };

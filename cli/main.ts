@@ -38,8 +38,9 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`alignlab ${version()}\n`);
     return EXIT.ok;
   }
-  if (options.help || options.command === undefined) {
+  if (options.help || options.command === undefined || options.command === 'help') {
     process.stdout.write(HELP);
+    if (options.command === 'help') return EXIT.ok;
     return options.help ? EXIT.ok : EXIT.usage;
   }
   const command = COMMANDS[options.command];
@@ -50,6 +51,17 @@ async function main(argv: string[]): Promise<number> {
   }
   return (await command())(options);
 }
+
+// A reader that goes away (`alignlab schema | head -1`) is not an error: the
+// output it wanted was written. Exit at once and quietly, whatever runs;
+// workers see the parent go and stop at a checkpoint.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(EXIT.ok);
+  throw error;
+});
+process.stderr.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code !== 'EPIPE') throw error;
+});
 
 try {
   process.exitCode = await main(process.argv.slice(2));

@@ -21,11 +21,13 @@ Usage:
                                           those metric columns (a stage name keeps all of its)
   alignlab data preview <study.yaml> [--stage data] [--n 16] [--split train] [--out F.png]
                                           PNG grid of a data stage's images, mask outlines
-  alignlab status [--cache-dir D]         what the last run did and where it stopped
+  alignlab status [--cache-dir D] [--json]
+                                          what the last run did and where it stopped
   alignlab verify [--cache-dir D] [--fix] check every cache entry against its digests
   alignlab gc [study.yaml ...] [--yes]    remove entries no study reaches (default: all
                                           studies under experiments/; dry run without --yes)
   alignlab schema                         print the JSON schema of study files
+  alignlab help                           this text
 
 Options for run, plan, check, dag and show:
   -p, --param params.x=v    override a parameter (repeatable)
@@ -39,10 +41,15 @@ Options for run:
   --jobs N                  instances run at once (default: number of cores)
   --out D                   report folder (default runs/<study name>)
   --fail-fast               stop at the first failure
-  --json                    one JSON event per line on stdout
 
+Other options:
+  --json                    run, plan, check, status: one JSON object per line on
+                            stdout; problems in the study come as "diagnostic" events
   -h, --help                this text
   -V, --version             alignlab's version
 
-Exit codes: 0 ok, 1 a stage failed, 2 bad study or usage, 130 interrupted.
+An option that a command does not take is a usage error.
+
+Exit codes: 0 ok, 1 a stage failed, 2 bad study or usage, 130 interrupted
+(Ctrl-C, SIGTERM or SIGHUP: running stages checkpoint; a second one kills them).
 `;

@@ -129,8 +129,9 @@ export class CacheStore {
   }
 
   /**
-   * Remove checkpoints of published entries: a worker killed between
-   * publishing and deleting its checkpoint leaves one that nothing reads.
+   * Remove checkpoints of published entries (a worker killed between
+   * publishing and deleting its checkpoint leaves one that nothing reads)
+   * and empty checkpoint folders.
    * A key whose lock is held (`isLocked`) is left to its holder.
    */
   async sweepCheckpoints(isLocked: (key: string) => boolean): Promise<number> {
@@ -142,7 +143,11 @@ export class CacheStore {
     }
     let removed = 0;
     for (const key of keys) {
-      if (isLocked(key) || (await this.manifest(key as CacheKey)) === undefined) continue;
+      if (isLocked(key)) continue;
+      // An empty folder (a worker stopped before it saved anything) is no
+      // checkpoint, and would make `plan` promise a resume.
+      const empty = (await readdir(this.layout.checkpoint(key)).catch(() => [])).length === 0;
+      if (!empty && (await this.manifest(key as CacheKey)) === undefined) continue;
       await rm(this.layout.checkpoint(key), { recursive: true, force: true });
       removed += 1;
     }

@@ -37,7 +37,14 @@ export type RunEvent =
   /** Planned work: which instances were found in the cache. */
   | { type: 'instance-cached'; instance: string; key: string }
   | { type: 'instance-queued'; instance: string; key: string }
-  | { type: 'instance-start'; instance: string; key: string; log: string }
+  | {
+      type: 'instance-start';
+      instance: string;
+      key: string;
+      log: string;
+      /** Its checkpoint folder holds a checkpoint of an earlier attempt. */
+      resumes?: boolean;
+    }
   | ({ type: 'instance-progress'; instance: string } & ProgressEvent)
   | { type: 'instance-done'; instance: string; key: string; wallMs: number }
   | { type: 'instance-failed'; instance: string; key: string; error: string; log?: string }
@@ -45,10 +52,14 @@ export type RunEvent =
   | { type: 'lock-wait'; instance: string; key: string; holder: string }
   | { type: 'lock-takeover'; instance: string; key: string; holder: string }
   | { type: 'entry-corrupt'; instance: string; key: string; problem: string; movedTo: string }
-  | { type: 'interrupt'; force: boolean }
+  /** A stop request; `force` for the second one, which kills workers. */
+  | { type: 'interrupt'; force: boolean; signal?: StopSignal }
   /** A publishable output was copied to the run folder. */
   | { type: 'report'; instance: string; folder: string; file?: string; text?: string }
   | { type: 'run-end'; summary: RunSummary };
+
+/** Signals that stop a run like Ctrl-C does. */
+export type StopSignal = 'SIGINT' | 'SIGTERM' | 'SIGHUP';
 
 export type RunEventType = RunEvent['type'];
 

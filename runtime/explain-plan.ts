@@ -9,7 +9,7 @@ import { canonicalJson } from './canonical.js';
 import { computeKeys, type KeyRecord } from './cache-key.js';
 import { CacheStore } from './cache-store.js';
 import { readJournal } from './journal.js';
-import { mapLimited } from './scheduler.js';
+import { hasCheckpoint, mapLimited } from './scheduler.js';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -72,6 +72,9 @@ export async function explainPlan(
       const old = await store.manifest(before as never);
       row.reason =
         old === undefined ? 'its inputs or settings changed' : describeChange(old.record, k.record);
+    }
+    if (await hasCheckpoint(store.layout.checkpoint(k.key))) {
+      row.reason += '; resumes from a checkpoint';
     }
   }
   return [...rows.values()];

@@ -13,6 +13,19 @@ export function formatDuration(ms: number): string {
   return `${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}m`;
 }
 
+/** `1 instance`, `3 instances`; `plural` for words that do not take an s. */
+export function count(n: number, singular: string, plural = `${singular}s`): string {
+  return `${n} ${n === 1 ? singular : plural}`;
+}
+
+/**
+ * A stage's error without the instance id it may already start with
+ * (`data: no images` under the heading `data`).
+ */
+export function errorOf(instance: string, error: string): string {
+  return error.startsWith(`${instance}: `) ? error.slice(instance.length + 2) : error;
+}
+
 export function formatSummary(summary: RunSummary): string {
   const parts = [
     `${summary.executed} executed`,
@@ -21,11 +34,15 @@ export function formatSummary(summary: RunSummary): string {
   ];
   if (summary.skipped > 0) parts.push(`${summary.skipped} not run`);
   const head =
-    `${summary.instances} instances: ${parts.join(', ')} ` +
+    `${count(summary.instances, 'instance')}: ${parts.join(', ')} ` +
     `(${formatDuration(summary.wallMs)})` +
     (summary.interrupted ? ' — interrupted; run the same command again to resume' : '');
   if (summary.failures.length === 0) return head + '\n';
-  const rows = summary.failures.map((f) => [f.instance, firstLine(f.error), f.log ?? '-']);
+  const rows = summary.failures.map((f) => [
+    f.instance,
+    firstLine(errorOf(f.instance, f.error)),
+    f.log ?? '-',
+  ]);
   return `${head}\n\nFailures:\n${formatTable(['instance', 'error', 'log'], rows)}`;
 }
 
@@ -46,4 +63,26 @@ export function formatValues(values: Record<string, number> | undefined): string
   return Object.entries(values)
     .map(([k, v]) => `${k}=${Number.isInteger(v) ? v : v.toPrecision(4)}`)
     .join(' ');
+}
+
+/** What a progress event says, in words, without empty parts. */
+export interface ProgressText {
+  phase?: string | undefined;
+  step?: number | undefined;
+  total?: number | undefined;
+  values?: Record<string, number> | undefined;
+}
+
+/**
+ * `epoch 2/3 · step 40/120 · epoch mean loss=0.4100`. Training reports the
+ * mean of each value over the epoch so far, so values under an epoch phase
+ * are labelled as means; other stages' values are shown as they come.
+ */
+export function formatProgress(p: ProgressText): string {
+  const parts: string[] = [];
+  if (p.phase) parts.push(p.phase);
+  if (p.total) parts.push(`step ${p.step ?? 0}/${p.total}`);
+  const values = formatValues(p.values);
+  if (values !== '') parts.push(/^epoch \d/.test(p.phase ?? '') ? `epoch mean ${values}` : values);
+  return parts.join(' · ');
 }

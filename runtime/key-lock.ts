@@ -173,5 +173,15 @@ export async function readOwner(path: string): Promise<LockOwner | undefined> {
 
 export function describeOwner(owner: LockOwner | undefined): string {
   if (owner === undefined) return 'an unknown process';
-  return `pid ${owner.pid} on ${owner.host} (run ${owner.runId})`;
+  return `pid ${owner.pid} on ${owner.host}, run ${owner.runId}`;
+}
+
+/**
+ * The holder has a worker computing the key, not merely a place in its
+ * queue. On another machine the worker's pid cannot be checked; a noted
+ * worker is taken at its word there (a stale lock ends by its heartbeat).
+ */
+export function isComputing(owner: LockOwner | undefined): boolean {
+  if (owner?.worker === undefined) return false;
+  return owner.host !== hostname() || isProcessAlive(owner.worker);
 }

@@ -32,12 +32,17 @@ export class LocalExecutor implements Executor {
 
     const done = (async (): Promise<ExecOutcome> => {
       let outcome: ExecOutcome | undefined;
+      // The log gets a line when the phase changes, not one per progress tick.
+      let phase: string | undefined;
       const listen = (async () => {
         for await (const raw of subprocess.getEachMessage()) {
           const message = raw as FromWorker;
           if (message.type === 'progress') {
             hooks.onProgress(message.event);
-            if (message.event.phase !== undefined) log.write(stamp(`phase ${message.event.phase}`));
+            if (message.event.phase !== undefined && message.event.phase !== phase) {
+              phase = message.event.phase;
+              log.write(stamp(`phase ${phase}`));
+            }
           } else if (message.type === 'log') {
             log.write(stamp(message.message));
           } else if (message.type === 'result') {

@@ -3,7 +3,7 @@
  * summary on stdout.
  */
 import type { Logger, RunEvent } from './events.js';
-import { formatDuration, formatSummary, formatValues } from './format.js';
+import { count, errorOf, formatDuration, formatProgress, formatSummary } from './format.js';
 
 export interface Streams {
   out: NodeJS.WritableStream;
@@ -15,8 +15,8 @@ export function describeEvent(event: RunEvent): string | undefined {
   switch (event.type) {
     case 'run-start':
       return (
-        `run ${event.runId}: ${event.study}, ${event.instances} instances, ` +
-        `${event.jobs} jobs, backend ${event.backend}`
+        `run ${event.runId}: ${event.study}, ${count(event.instances, 'instance')}, ` +
+        `${count(event.jobs, 'job')}, backend ${event.backend}`
       );
     case 'warning':
       return `warning: ${event.message}`;
@@ -28,18 +28,18 @@ export function describeEvent(event: RunEvent): string | undefined {
     case 'run-end':
       return undefined;
     case 'instance-start':
-      return `start    ${event.instance}`;
+      return `start    ${event.instance}` + (event.resumes ? ' (resumes from a checkpoint)' : '');
     case 'instance-done':
       return `done     ${event.instance} (${formatDuration(event.wallMs)})`;
     case 'instance-failed':
       return (
-        `FAILED   ${event.instance}: ${event.error}` +
+        `FAILED   ${event.instance}: ${errorOf(event.instance, event.error)}` +
         (event.log === undefined ? '' : `\n         log: ${event.log}`)
       );
     case 'instance-skipped':
       return `not run  ${event.instance}: ${event.reason}`;
     case 'lock-wait':
-      return `waiting  ${event.instance}: another run (${event.holder}) is computing it`;
+      return `waiting  ${event.instance}: waiting for another run's lock (${event.holder} computes it)`;
     case 'lock-takeover':
       return `lock     ${event.instance}: took over the stale lock of ${event.holder}`;
     case 'entry-corrupt':
@@ -47,10 +47,14 @@ export function describeEvent(event: RunEvent): string | undefined {
         `corrupt  ${event.instance}: cache entry ${event.key.slice(0, 12)} ${event.problem}; ` +
         `moved to ${event.movedTo}, computing it again`
       );
-    case 'interrupt':
+    case 'interrupt': {
+      const by =
+        event.signal === undefined || event.signal === 'SIGINT' ? '' : ` by ${event.signal}`;
+      const again = by === '' ? 'Ctrl-C again' : 'a second signal';
       return event.force
-        ? 'interrupted again: killing running workers'
-        : 'interrupted: stopping; running stages save a checkpoint (Ctrl-C again to kill them)';
+        ? `interrupted again${by}: killing running workers`
+        : `interrupted${by}: stopping; running stages save a checkpoint (${again} kills them)`;
+    }
   }
 }
 
@@ -64,8 +68,7 @@ export class PlainLogger implements Logger {
       // Only phase changes: a step counter would flood a log file.
       if (event.phase !== undefined && this.phases.get(event.instance) !== event.phase) {
         this.phases.set(event.instance, event.phase);
-        const values = formatValues(event.values);
-        this.streams.err.write(`         ${event.instance}: ${event.phase} ${values}\n`);
+        this.streams.err.write(`         ${event.instance}: ${formatProgress(event)}\n`);
       }
       return;
     }

@@ -5,7 +5,7 @@
  */
 import type { Logger, RunEvent } from './events.js';
 import { describeEvent, type Streams, writeReport } from './logger-plain.js';
-import { formatDuration, formatSummary, formatValues } from './format.js';
+import { formatDuration, formatProgress, formatSummary } from './format.js';
 
 interface Running {
   started: number;
@@ -114,9 +114,8 @@ export class TtyLogger implements Logger {
     // A pseudo-terminal without a size reports 0 columns.
     const width = (this.streams.err as NodeJS.WriteStream).columns || 100;
     for (const [id, r] of this.running) {
-      const step = r.total ? ` ${r.step}/${r.total}` : '';
       const elapsed = formatDuration(Date.now() - r.started);
-      const line = `  ${id}  ${r.phase ?? ''}${step}  ${formatValues(r.values)}  ${elapsed}`;
+      const line = [`  ${id}`, formatProgress(r), elapsed].filter((p) => p !== '').join('  ');
       lines.push(line.slice(0, width - 1));
     }
     this.streams.err.write(lines.join('\n') + '\n');
@@ -137,9 +136,7 @@ export class TtyLogger implements Logger {
     for (const r of this.running.values()) {
       const elapsed = now - r.started;
       left +=
-        r.step && r.total
-          ? (elapsed * (r.total - r.step)) / r.step
-          : Math.max(0, mean - elapsed);
+        r.step && r.total ? (elapsed * (r.total - r.step)) / r.step : Math.max(0, mean - elapsed);
     }
     const parallel = Math.max(1, Math.min(this.jobs, this.running.size + this.queued));
     return ` · ETA ${formatDuration(left / parallel)}`;

@@ -5,7 +5,9 @@
 import type { RunSummary } from './events.js';
 import type { JournalLine } from './journal.js';
 
-export type InstanceState = 'cached' | 'queued' | 'running' | 'done' | 'failed' | 'not run';
+/** `cut off`: running or queued when the run was killed. */
+export type InstanceState =
+  'cached' | 'queued' | 'running' | 'done' | 'failed' | 'not run' | 'cut off';
 
 export interface RunStatus {
   runId?: string;

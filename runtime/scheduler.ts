@@ -4,13 +4,14 @@
  * and its dependants only, unless fail-fast is on. Where instances run is
  * the executor's business.
  */
+import { readdir } from 'node:fs/promises';
 import PQueue from 'p-queue';
 import type { KeyedInstance } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 import type { Logger } from './events.js';
 import type { Executor, RunningInstance } from './executor.js';
 import { faultPoint } from './fault.js';
-import { describeOwner, type KeyLocks, type LockHandle } from './key-lock.js';
+import { describeOwner, isComputing, type KeyLocks, type LockHandle } from './key-lock.js';
 import type { Manifest } from './manifest.js';
 import { artifactInputs, resolveParams } from './resolve-params.js';
 import { ResourcePool } from './resource-pool.js';
@@ -35,6 +36,12 @@ export interface SchedulerOptions {
   backend: string;
   /** How often to look again at a key another process holds. */
   lockPollMs?: number;
+}
+
+/** The folder holds a checkpoint an earlier attempt left (not just exists). */
+export async function hasCheckpoint(dir: string): Promise<boolean> {
+  const names = await readdir(dir).catch(() => []);
+  return names.length > 0;
 }
 
 /** Manifests read at once when a run starts (a 1,000-cell sweep reads 1,000). */
@@ -71,6 +78,8 @@ export class Scheduler {
   private readonly queue: PQueue;
   private readonly resources: ResourcePool;
   private stopping = false;
+  /** Workers were killed (second Ctrl-C): their crashes are not failures. */
+  private killing = false;
 
   constructor(
     private readonly keyed: ReadonlyMap<string, KeyedInstance>,
@@ -117,6 +126,7 @@ export class Scheduler {
   /** Kill running workers at once (second Ctrl-C). */
   kill(): void {
     this.stopping = true;
+    this.killing = true;
     for (const r of this.running) r.kill();
   }
 
@@ -288,7 +298,14 @@ export class Scheduler {
       return this.fail(k, (error as Error).message, undefined);
     }
 
-    logger.log({ type: 'instance-start', instance: id, key: k.key, log });
+    const resumes = await hasCheckpoint(store.layout.checkpoint(k.key));
+    logger.log({
+      type: 'instance-start',
+      instance: id,
+      key: k.key,
+      log,
+      ...(resumes ? { resumes } : {}),
+    });
     const running = this.options.executor.start(
       {
         instanceId: id,
@@ -324,8 +341,13 @@ export class Scheduler {
       });
       return { state: 'done', manifest: outcome.manifest };
     }
-    if (outcome.reason === 'aborted' || this.stopping) {
-      logger.log({ type: 'instance-skipped', instance: id, reason: `stopped: ${outcome.message}` });
+    // An instance that failed by itself while the run was stopping (fail-fast
+    // after another failure) still failed, with its own error.
+    if (outcome.reason === 'aborted' || (outcome.reason === 'crashed' && this.killing)) {
+      const reason = /^stopped\b/i.test(outcome.message)
+        ? outcome.message
+        : `stopped: ${outcome.message}`;
+      logger.log({ type: 'instance-skipped', instance: id, reason });
       return { state: 'aborted', error: outcome.message, log };
     }
     return this.fail(k, outcome.message, log);
@@ -359,7 +381,9 @@ export class Scheduler {
         await attempt.handle.release();
         return { manifest };
       }
-      if (!waited) {
+      // A holder that only queued the key may be slow to start it; say we
+      // wait once a worker of its computes it.
+      if (!waited && isComputing(attempt.holder)) {
         logger.log({
           type: 'lock-wait',
           instance: k.instance.id,

@@ -5,7 +5,13 @@ import { readManifest } from './manifest.js';
 
 export interface VerifyReport {
   checked: number;
-  problems: { key: string; problem: string; movedTo?: string }[];
+  problems: {
+    key: string;
+    /** The instance that made the entry, from its manifest when readable. */
+    producedBy?: string;
+    problem: string;
+    movedTo?: string;
+  }[];
 }
 
 export async function verifyCache(cacheDir: string, fix: boolean): Promise<VerifyReport> {
@@ -15,15 +21,22 @@ export async function verifyCache(cacheDir: string, fix: boolean): Promise<Verif
     report.checked += 1;
     const read = await readManifest(store.layout.manifest(key), key);
     let problem: string | undefined;
+    let producedBy: string | undefined;
     if (!read.ok) {
       problem = read.reason === 'missing' ? 'has no manifest.json' : `manifest ${read.detail}`;
     } else {
+      producedBy = read.manifest.producedBy;
       const check = await store.verify(read.manifest);
       if (!check.ok) problem = check.problem;
     }
     if (problem === undefined) continue;
     const movedTo = fix ? await store.quarantine(key as CacheKey) : undefined;
-    report.problems.push({ key, problem, ...(movedTo === undefined ? {} : { movedTo }) });
+    report.problems.push({
+      key,
+      problem,
+      ...(producedBy === undefined ? {} : { producedBy }),
+      ...(movedTo === undefined ? {} : { movedTo }),
+    });
   }
   return report;
 }

@@ -3,7 +3,7 @@
  * Started by the local executor (`node dist/runtime/worker.js`) with an IPC
  * channel; it never prints to the terminal, only sends messages.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, rm, rmdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Json, StageContext, StageKind } from '../stdlib/types.js';
 import { CacheStore } from './cache-store.js';
@@ -30,9 +30,11 @@ function firstMessage(): Promise<ToWorker> {
 }
 
 async function main(): Promise<void> {
-  // Ctrl-C reaches the whole process group; the main process decides what
-  // stops, and tells us with an `abort` message.
-  process.on('SIGINT', () => undefined);
+  // Ctrl-C reaches the whole process group, and so may SIGTERM (Slurm,
+  // docker stop) or SIGHUP; the main process decides what stops, and tells
+  // us with an `abort` message.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+    process.on(signal, () => undefined);
 
   // The parent died (kill -9): stop, keeping the checkpoint, and go.
   process.on('disconnect', () => {
@@ -53,7 +55,7 @@ async function main(): Promise<void> {
       type: 'error',
       message: err.message,
       stack: err.stack,
-      aborted: abort.signal.aborted,
+      aborted: abort.signal.aborted && isStopError(err),
     });
   }
   // Exit even if the stage left handles open (engine threads, timers): the
@@ -61,10 +63,23 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
+/**
+ * Whether an error thrown after a stop request is the stage stopping, as
+ * asked, rather than a failure of its own that came at the same moment (a
+ * loss that diverged in the step the request arrived). Stages stop by
+ * throwing the signal's reason, an `Interrupted` or `AbortError`, or an
+ * error saying it stopped; any other error is the stage's own failure.
+ */
+function isStopError(err: Error): boolean {
+  if (err === abort.signal.reason) return true;
+  if (err.name === 'Interrupted' || err.name === 'AbortError') return true;
+  return /\b(stopped|interrupted|aborted|cancell?ed)\b/i.test(err.message);
+}
+
 function listenForAbort(): void {
   process.on('message', (message: unknown) => {
     if ((message as ToWorker)?.type === 'abort') {
-      abort.abort(new Error('stopped by the user (Ctrl-C)'));
+      abort.abort(new Error('stopped: the run is stopping (Ctrl-C or a stop signal)'));
     }
   });
 }
@@ -116,6 +131,8 @@ async function runTask(task: WorkerTask): Promise<void> {
     returned = (await kind.run(ctx, task.params)) ?? {};
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
+    // A folder the stage never wrote into is not a checkpoint: leave none.
+    await rmdir(checkpointDir).catch(() => undefined);
     throw error;
   }
   const wallMs = Date.now() - started;

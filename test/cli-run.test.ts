@@ -24,7 +24,10 @@ test('run, re-run from cache, reorder, then change a parameter', async (t) => {
   // Key order and comments are not part of any cache key.
   const reordered = chainStudy(dir)
     .replace('name: chain\nseed: 1\n', '# a comment\nseed: 1 # seed\nname: chain\n')
-    .replace(/ {4}kind: test\/work\n {4}with:\n {6}value: (.*)\n {6}counter: (.*)\n/, '    with:\n      counter: $2\n      value: $1\n    kind: test/work\n');
+    .replace(
+      / {4}kind: test\/work\n {4}with:\n {6}value: (.*)\n {6}counter: (.*)\n/,
+      '    with:\n      counter: $2\n      value: $1\n    kind: test/work\n',
+    );
   t.not(reordered, chainStudy(dir));
   writeFileSync(study, reordered);
   const third = await withPlugin(dir, 'run', study);
@@ -65,7 +68,10 @@ stages:
   const r = await withPlugin(dir, 'run', study);
   t.is(r.exitCode, 1);
   t.regex(r.stdout, /3 instances: 1 executed, 0 cached, 1 failed, 1 not run/);
-  t.regex(r.stdout, /Failures:\n {2}instance +error +log\n {2}bad +boom: the data folder is empty +\S+bad\.log/);
+  t.regex(
+    r.stdout,
+    /Failures:\n {2}instance +error +log\n {2}bad +boom: the data folder is empty +\S+bad\.log/,
+  );
   t.regex(r.stderr, /not run +after: input `bad` failed/);
   const log = /(\S+bad\.log)/.exec(r.stdout)![1]!;
   t.regex(readFileSync(log, 'utf8'), /boom: the data folder is empty/);
@@ -92,7 +98,12 @@ test('verify finds a tampered entry, and the next run recomputes it', async (t) 
 
   const verify = await alignlab(dir, 'verify');
   t.is(verify.exitCode, 1);
-  t.regex(verify.stdout, new RegExp(`corrupt  ${a.key}: file out/files/value.txt does not match its digest`));
+  t.regex(
+    verify.stdout,
+    new RegExp(
+      `corrupt  a \\(entry ${a.key}\\): file out/files/value.txt does not match its digest`,
+    ),
+  );
   t.regex(verify.stdout, /3 entries checked, 1 corrupt/);
 
   const fixed = await alignlab(dir, 'verify', '--fix');
@@ -100,4 +111,57 @@ test('verify finds a tampered entry, and the next run recomputes it', async (t) 
   const rerun = await withPlugin(dir, 'run', study);
   t.regex(rerun.stdout, /1 executed, 2 cached/);
   t.is((await alignlab(dir, 'verify')).exitCode, 0);
+});
+
+test('--fail-fast: a stage that fails by itself while the run stops counts as failed', async (t) => {
+  const { dir, study } = studyDir(`name: fast
+stages:
+  train1:
+    kind: test/work
+    with: { fail: "train1: loss is NaN" }
+  train2:
+    kind: test/work
+    with: { sleepMs: 1500, ignoreAbort: true, fail: "train2: total diverged" }
+  train3:
+    kind: test/work
+    with: { value: 3 }
+`);
+  const r = await withPlugin(dir, 'run', study, '--fail-fast', '--jobs', '2');
+  t.is(r.exitCode, 1);
+  t.regex(r.stdout, /^3 instances: 0 executed, 0 cached, 2 failed, 1 not run/);
+  // The instance id is not repeated when the error starts with it.
+  t.regex(r.stderr, /FAILED +train1: loss is NaN\n/);
+  t.regex(r.stderr, /FAILED +train2: total diverged\n/);
+  t.regex(r.stdout, /\n {2}train2 +total diverged +\S+train2\.log/);
+  t.regex(r.stderr, /not run +train3: the run stopped before it started/);
+});
+
+test('the instance log gets one line per phase, not one per progress tick', async (t) => {
+  const { dir, study } = studyDir(`name: phases
+stages:
+  long:
+    kind: test/work
+    with: { value: 1, sleepMs: 500, phase: "epoch 1/3" }
+`);
+  const r = await withPlugin(dir, 'run', study, '--json');
+  t.is(r.exitCode, 0, r.stderr);
+  const start = r.stdout
+    .split('\n')
+    .map((l) => JSON.parse(l) as RunEvent)
+    .find((e) => e.type === 'instance-start') as { log: string };
+  const log = readFileSync(start.log, 'utf8');
+  t.is(log.match(/phase epoch 1\/3/g)?.length, 1, log);
+});
+
+test('run, check, plan and summaries say 1 instance, 1 job', async (t) => {
+  const { dir, study } = studyDir('name: one\nstages:\n  a:\n    kind: test/work\n');
+  t.is((await withPlugin(dir, 'check', study)).stdout, `${study}: ok, 1 stage instance`);
+  t.regex(
+    (await withPlugin(dir, 'plan', study)).stdout,
+    /^one: 1 instance, 0 cached, 1 will run$/m,
+  );
+  const r = await withPlugin(dir, 'run', study, '--jobs', '1');
+  t.regex(r.stderr, /^run \S+: one, 1 instance, 1 job, backend /);
+  t.regex(r.stdout, /^1 instance: 1 executed, 0 cached, 0 failed/);
+  t.regex((await alignlab(dir, 'verify')).stdout, /^1 entry checked, 0 corrupt$/);
 });

@@ -10,14 +10,15 @@ import { eventsOf, executions, runFixture, tempDir } from './fixtures/runtime/he
 
 const timing = { heartbeatMs: 100, staleMs: 2_000 };
 
-function planWithLock(dir: string, owner: { pid: number; ageMs: number }) {
+function planWithLock(dir: string, owner: { pid: number; ageMs: number; worker?: number }) {
   const counter = join(dir, 'count');
   const plan = makePlan('lock', [{ id: 'x', params: { value: 1, counter } }]);
   const key = computeKeys(plan, registry, 'cpu').get('x')!.key;
   const layout = new CacheLayout(join(dir, 'cache'));
   mkdirSync(layout.lockDir(), { recursive: true });
   const lock = layout.lock(key);
-  writeFileSync(lock, JSON.stringify({ pid: owner.pid, host: hostname(), runId: 'old', created: '' }));
+  const { pid, worker } = owner;
+  writeFileSync(lock, JSON.stringify({ pid, host: hostname(), runId: 'old', created: '', worker }));
   const when = new Date(Date.now() - owner.ageMs);
   utimesSync(lock, when, when);
   return { plan, counter, lock };
@@ -41,12 +42,24 @@ test('a lock with an old heartbeat is taken over', async (t) => {
   t.like(summary, { executed: 1 });
 });
 
-test('a live lock is waited for', async (t) => {
+test('a live lock whose holder computes the key is waited for, and said so', async (t) => {
+  const dir = tempDir();
+  const { plan, lock } = planWithLock(dir, { pid: process.ppid, ageMs: 0, worker: process.pid });
+  setTimeout(() => rmSync(lock), 1000);
+  const { events, summary } = await runFixture(plan, dir, { lockTiming: timing });
+  t.like(eventsOf(events, 'lock-wait'), [
+    { holder: `pid ${process.ppid} on ${hostname()}, run old` },
+  ]);
+  t.is(eventsOf(events, 'lock-takeover').length, 0);
+  t.like(summary, { executed: 1 });
+});
+
+test('a live lock whose holder only queued the key is waited for quietly', async (t) => {
   const dir = tempDir();
   const { plan, lock } = planWithLock(dir, { pid: process.ppid, ageMs: 0 });
   setTimeout(() => rmSync(lock), 1000);
   const { events, summary } = await runFixture(plan, dir, { lockTiming: timing });
-  t.is(eventsOf(events, 'lock-wait').length, 1);
+  t.is(eventsOf(events, 'lock-wait').length, 0);
   t.is(eventsOf(events, 'lock-takeover').length, 0);
   t.like(summary, { executed: 1 });
 });

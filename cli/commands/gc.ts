@@ -4,11 +4,12 @@
  * the rest. Dry run unless `--yes`.
  */
 import { readdir } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { computeKeys } from '../../runtime/cache-key.js';
-import { formatTable } from '../../runtime/format.js';
+import { count, formatTable } from '../../runtime/format.js';
 import { collectGarbage } from '../../runtime/gc.js';
 import type { CliOptions } from '../args.js';
+import { existingCache } from '../folders.js';
 import { loadStudy } from '../load-study.js';
 import { EXIT, UsageError } from '../usage.js';
 
@@ -19,6 +20,7 @@ import { EXIT, UsageError } from '../usage.js';
 const ENGINE_FAMILIES = ['tensorflow', 'tensorflow-gpu', 'wasm', 'cpu'];
 
 export async function gcCommand(options: CliOptions): Promise<number> {
+  const cacheDir = existingCache(options.cacheDir);
   const studies = options.positionals.length > 0 ? options.positionals : await defaultStudies();
   if (studies.length === 0) {
     throw new UsageError(
@@ -36,7 +38,7 @@ export async function gcCommand(options: CliOptions): Promise<number> {
     }
   }
 
-  const report = await collectGarbage(resolve(options.cacheDir), reachable, options.yes);
+  const report = await collectGarbage(cacheDir, reachable, options.yes);
   const rows = report.garbage.map((g) => [
     g.key.slice(0, 12),
     g.producedBy ?? '?',
@@ -47,7 +49,7 @@ export async function gcCommand(options: CliOptions): Promise<number> {
   const verb = options.yes ? 'removed' : 'would remove';
   process.stdout.write(
     `${studies.length} stud${studies.length === 1 ? 'y keeps' : 'ies keep'} ` +
-      `${report.kept} entries; ${verb} ` +
+      `${count(report.kept, 'entry', 'entries')}; ${verb} ` +
       `${report.garbage.length} (${total.toFixed(1)} MiB)\n`,
   );
   if (!options.yes && report.garbage.length > 0) {

@@ -1,34 +1,49 @@
 /** `alignlab run`: execute a study, reusing the cache. */
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import type { StopSignal } from '../../runtime/events.js';
 import { createLogger } from '../../runtime/logger.js';
 import { runPlan } from '../../runtime/run-plan.js';
 import type { CliOptions } from '../args.js';
 import { studyArg } from '../args.js';
+import { checkBackendInstalled, resolveBackend } from '../backend.js';
+import { usableFolder } from '../folders.js';
 import { loadStudy } from '../load-study.js';
-import { resolveBackend } from '../backend.js';
 import { EXIT } from '../usage.js';
 
-export async function runCommand(options: CliOptions): Promise<number> {
-  const { plan, registry, plugins, check } = await loadStudy(studyArg(options), options);
-  const backend = await resolveBackend(options.backend);
-  const logger = createLogger({ json: options.json });
+/**
+ * Signals that end a run gracefully. SIGTERM is what `timeout`, `docker
+ * stop` and Slurm send before SIGKILL; SIGHUP, a closed terminal.
+ */
+const STOP_SIGNALS: readonly StopSignal[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
 
-  // First Ctrl-C: stop starting work, let running stages checkpoint.
+export async function runCommand(options: CliOptions): Promise<number> {
+  // Mistakes in the command line first, before the study is compiled.
+  const file = studyArg(options);
+  checkBackendInstalled(options.backend);
+  const cacheDir = usableFolder('--cache-dir', options.cacheDir);
+  const outDir = options.out === undefined ? undefined : usableFolder('--out', options.out);
+
+  // First signal: stop starting work, let running stages checkpoint.
   // Second: kill the workers. Either way the exit code is 130.
+  const logger = createLogger({ json: options.json });
   const stop = new AbortController();
   const kill = new AbortController();
-  const onSigint = () => {
+  const onSignal = (signal: StopSignal) => {
     const force = stop.signal.aborted;
-    logger.log({ type: 'interrupt', force });
+    logger.log({ type: 'interrupt', force, signal });
     (force ? kill : stop).abort();
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
 
   try {
+    // A signal while the study compiles still ends the run through runPlan,
+    // which then starts nothing and records that in the journal.
+    const { plan, registry, plugins, check } = await loadStudy(file, options);
+    const backend = await resolveBackend(options.backend);
     const summary = await runPlan(plan, {
       registry,
-      cacheDir: resolve(options.cacheDir),
-      outDir: resolve(options.out ?? join('runs', plan.name)),
+      cacheDir,
+      outDir: outDir ?? usableFolder('--out', join('runs', plan.name)),
       backend: backend.name,
       engineFamily: backend.family,
       jobs: options.jobs,
@@ -42,7 +57,7 @@ export async function runCommand(options: CliOptions): Promise<number> {
     if (summary.interrupted) return EXIT.interrupted;
     return summary.failed > 0 ? EXIT.stageFailed : EXIT.ok;
   } finally {
-    process.off('SIGINT', onSigint);
+    for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
     logger.close();
   }
 }

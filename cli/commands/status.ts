@@ -1,15 +1,16 @@
 /** `alignlab status`: what the last run did and where it stopped. */
-import { resolve } from 'node:path';
 import { formatSummary, formatTable, firstLine } from '../../runtime/format.js';
 import { CacheLayout } from '../../runtime/cache-layout.js';
 import { latestJournal, readJournal } from '../../runtime/journal.js';
 import { statusFromJournal } from '../../runtime/run-status.js';
 import { isProcessAlive } from '../../runtime/process-alive.js';
-import type { CliOptions } from '../args.js';
+import { type CliOptions, noArgs } from '../args.js';
+import { existingCache } from '../folders.js';
 import { EXIT } from '../usage.js';
 
 export async function statusCommand(options: CliOptions): Promise<number> {
-  const layout = new CacheLayout(resolve(options.cacheDir));
+  noArgs(options);
+  const layout = new CacheLayout(existingCache(options.cacheDir));
   const path = await latestJournal(layout.journalDir());
   if (path === undefined) {
     process.stdout.write(
@@ -33,11 +34,18 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   } else {
     // No run-end line: the process was killed, or is still running.
     const pid = Number(status.runId?.split('-').at(-1));
+    const alive = Number.isInteger(pid) && isProcessAlive(pid);
     process.stdout.write(
-      Number.isInteger(pid) && isProcessAlive(pid)
+      alive
         ? `still running (pid ${pid})\n`
         : 'the run did not finish (it was killed); run the study again to resume\n',
     );
+    // What a killed run had running or queued is not running any more.
+    if (!alive) {
+      for (const s of status.instances.values()) {
+        if (s.state === 'running' || s.state === 'queued') s.state = 'cut off';
+      }
+    }
   }
   const counts = new Map<string, number>();
   for (const { state } of status.instances.values()) {
