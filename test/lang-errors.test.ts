@@ -40,6 +40,38 @@ test('YAML_SYNTAX', golden, {
   ],
 });
 
+test('YAML_SYNTAX for an unquoted conditional says to quote it', golden, {
+  study: [
+    'params: {x: 1}',
+    'stages:',
+    '  data:',
+    '    kind: fashion-mnist',
+    '    with:',
+    "      source: ${{ params.x > 0 ? 'sample' : 'full' }}",
+  ],
+  expected: [
+    'study.yaml:6:15  YAML_SYNTAX  a key cannot span several lines; put the key on one line',
+    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    '              ^',
+    'hint: quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML',
+    '',
+    'study.yaml:6:15  TYPE_MISMATCH  parameter `source` expects a string, not a map',
+    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    '              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
+    'hint: where the images come from',
+    '',
+    'study.yaml:6:52  YAML_SYNTAX  YAML: unexpected flow-map-end token in YAML stream: "}"',
+    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    '                                                   ^',
+    'hint: quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML',
+    '',
+    'study.yaml:6:53  YAML_SYNTAX  YAML: unexpected flow-map-end token in YAML stream: "}"',
+    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    '                                                    ^',
+    'hint: quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML',
+  ],
+});
+
 test('DUPLICATE_KEY', golden, {
   study: [
     'stages:',
