@@ -34,21 +34,45 @@ const EXPECTED: Record<string, string> = {
   any: 'any value',
 };
 
-export function checkParam(spec: ParamSpec, value: Value, site: ParamSite, info: RefInfo, rep: Reporter): void {
+export function checkParam(
+  spec: ParamSpec,
+  value: Value,
+  site: ParamSite,
+  info: RefInfo,
+  rep: Reporter,
+): void {
   const at = { file: site.file, offset: site.offset, length: site.length };
   const want = EXPECTED[spec.type] ?? spec.type;
   const mismatch = (got: string, hint?: string) =>
-    rep.error({ code: 'TYPE_MISMATCH', message: `parameter \`${site.param}\` expects ${want}, not ${got}`, ...at, hint: hint ?? spec.doc });
+    rep.error({
+      code: 'TYPE_MISMATCH',
+      message: `parameter \`${site.param}\` expects ${want}, not ${got}`,
+      ...at,
+      hint: hint ?? spec.doc,
+    });
 
   if (value instanceof StageRef) {
     const { type, gathered } = info(value);
     const ref = `\`stages.${value.stage}.${value.output}\``;
     if (spec.type === 'artifact' && type === 'json') {
-      rep.error({ code: 'ARTIFACT_EXPECTED', message: `parameter \`${site.param}\` expects an artifact, but ${ref} is a JSON value`, ...at, hint: 'pass an output whose type is `artifact`' });
-    } else if (spec.type !== 'artifact' && spec.type !== 'any' && type === 'artifact' && !(gathered && spec.type === 'list')) {
+      rep.error({
+        code: 'ARTIFACT_EXPECTED',
+        message: `parameter \`${site.param}\` expects an artifact, but ${ref} is a JSON value`,
+        ...at,
+        hint: 'pass an output whose type is `artifact`',
+      });
+    } else if (
+      spec.type !== 'artifact' &&
+      spec.type !== 'any' &&
+      type === 'artifact' &&
+      !(gathered && spec.type === 'list')
+    ) {
       mismatch(`the artifact ${ref}`, `artifacts can only go to parameters of type \`artifact\``);
     } else if (gathered && !['list', 'any', 'value', 'artifact'].includes(spec.type)) {
-      mismatch(`the list gathered from ${ref}`, 'a stage that gathers axes receives one entry per gathered value');
+      mismatch(
+        `the list gathered from ${ref}`,
+        'a stage that gathers axes receives one entry per gathered value',
+      );
     } else {
       checkArtifactKind(spec, value, site, info, rep);
     }
@@ -56,10 +80,16 @@ export function checkParam(spec: ParamSpec, value: Value, site: ParamSite, info:
   }
   if (spec.artifact && Array.isArray(value)) {
     // A list of references, each of which must be of the expected kind.
-    for (const item of value) if (item instanceof StageRef) checkArtifactKind(spec, item, site, info, rep);
+    for (const item of value)
+      if (item instanceof StageRef) checkArtifactKind(spec, item, site, info, rep);
   }
   if (spec.type === 'artifact') {
-    rep.error({ code: 'ARTIFACT_EXPECTED', message: `parameter \`${site.param}\` expects the artifact output of another stage, not ${typeName(value)}`, ...at, hint: 'write a reference such as `${{ stages.train.model }}`' });
+    rep.error({
+      code: 'ARTIFACT_EXPECTED',
+      message: `parameter \`${site.param}\` expects the artifact output of another stage, not ${typeName(value)}`,
+      ...at,
+      hint: 'write a reference such as `${{ stages.train.model }}`',
+    });
     return;
   }
   if (containsRef(value) && !['list', 'map', 'any'].includes(spec.type)) {
@@ -67,24 +97,49 @@ export function checkParam(spec: ParamSpec, value: Value, site: ParamSite, info:
     return;
   }
   if (!matches(spec.type, value)) {
-    mismatch(typeof value === 'number' || typeof value === 'boolean' ? `${typeName(value)} (${value})` : typeName(value));
+    mismatch(
+      typeof value === 'number' || typeof value === 'boolean'
+        ? `${typeName(value)} (${value})`
+        : typeName(value),
+    );
     return;
   }
   if (spec.enum && typeof value === 'string' && !spec.enum.includes(value)) {
-    rep.error({ code: 'NOT_IN_ENUM', message: `parameter \`${site.param}\` cannot be \`${value}\``, ...at, hint: didYouMean(value, spec.enum) });
+    rep.error({
+      code: 'NOT_IN_ENUM',
+      message: `parameter \`${site.param}\` cannot be \`${value}\``,
+      ...at,
+      hint: didYouMean(value, spec.enum),
+    });
   }
   if (typeof value === 'number') {
     if (spec.min !== undefined && value < spec.min) {
-      rep.error({ code: 'OUT_OF_RANGE', message: `parameter \`${site.param}\` must be at least ${spec.min}, not ${value}`, ...at, hint: spec.doc });
+      rep.error({
+        code: 'OUT_OF_RANGE',
+        message: `parameter \`${site.param}\` must be at least ${spec.min}, not ${value}`,
+        ...at,
+        hint: spec.doc,
+      });
     }
     if (spec.max !== undefined && value > spec.max) {
-      rep.error({ code: 'OUT_OF_RANGE', message: `parameter \`${site.param}\` must be at most ${spec.max}, not ${value}`, ...at, hint: spec.doc });
+      rep.error({
+        code: 'OUT_OF_RANGE',
+        message: `parameter \`${site.param}\` must be at most ${spec.max}, not ${value}`,
+        ...at,
+        hint: spec.doc,
+      });
     }
   }
 }
 
 /** A tagged parameter takes only artifacts of its kind; untagged ones on either side take anything. */
-function checkArtifactKind(spec: ParamSpec, ref: StageRef, site: ParamSite, info: RefInfo, rep: Reporter): void {
+function checkArtifactKind(
+  spec: ParamSpec,
+  ref: StageRef,
+  site: ParamSite,
+  info: RefInfo,
+  rep: Reporter,
+): void {
   const got = info(ref).artifact;
   if (!spec.artifact || !got || got === spec.artifact) return;
   const producers = info.producers(spec.artifact).map((p) => `\`${p}\``);

@@ -44,7 +44,11 @@ export interface CheckResult {
 
 const TOP_KEYS = ['name', 'seed', 'imports', 'env', 'params', 'sweep', 'stages', 'description'];
 
-export async function checkStudyWith(file: string, options: CheckOptions, read: ReadFile): Promise<CheckResult> {
+export async function checkStudyWith(
+  file: string,
+  options: CheckOptions,
+  read: ReadFile,
+): Promise<CheckResult> {
   const sources = new Map<string, string>();
   const rep = new Reporter(sources);
   const root = await loadComposed(file, read, rep);
@@ -61,38 +65,89 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
     // Problems that stop the file from being read were reported already.
     if (!rep.diagnostics.some((d) => d.pos.file === file && d.severity === 'error')) {
       if (root) {
-        rep.error({ code: 'BAD_STUDY', message: 'a study must be a map of keys such as `stages:`', file: root.file, offset: root.start, length: span(root), hint: 'start with `stages:` and one stage' });
+        rep.error({
+          code: 'BAD_STUDY',
+          message: 'a study must be a map of keys such as `stages:`',
+          file: root.file,
+          offset: root.start,
+          length: span(root),
+          hint: 'start with `stages:` and one stage',
+        });
       } else {
-        rep.error({ code: 'EMPTY_STUDY', message: 'the study file is empty', file, offset: 0, hint: 'start with `stages:` and one stage' });
+        rep.error({
+          code: 'EMPTY_STUDY',
+          message: 'the study file is empty',
+          file,
+          offset: 0,
+          hint: 'start with `stages:` and one stage',
+        });
       }
     }
     return { diagnostics: rep.sorted(), sources, studyHash: hashOf(null) };
   }
   for (const e of root.entries) {
     if (TOP_KEYS.includes(e.key)) continue;
-    rep.error({ code: 'UNKNOWN_KEY', message: `\`${e.key}\` is not a study key`, file: e.keyNode.file, offset: e.keyNode.start, length: span(e.keyNode), hint: didYouMean(e.key, TOP_KEYS) });
+    rep.error({
+      code: 'UNKNOWN_KEY',
+      message: `\`${e.key}\` is not a study key`,
+      file: e.keyNode.file,
+      offset: e.keyNode.start,
+      length: span(e.keyNode),
+      hint: didYouMean(e.key, TOP_KEYS),
+    });
   }
 
   const name = readName(root, file, rep);
   const seed = readSeed(root, options.seed, layout.text, rep);
   const env = readEnv(entry(root, 'env')?.value, rep);
   const paramValues = readParams(entry(root, 'params')?.value, rep);
-  const applied = { params: applyParamOverrides(paramValues, overrides.params, rep), sweep: overrides.sweep };
+  const applied = {
+    params: applyParamOverrides(paramValues, overrides.params, rep),
+    sweep: overrides.sweep,
+  };
 
-  const base: Omit<ResolveScope, 'sweep' | 'gathered' | 'stage'> = { params: paramValues, seed, env, axes: [] };
-  const sweep = buildSweep(entry(root, 'sweep')?.value, { ...base, sweep: {}, gathered: new Set() }, applied, rep);
+  const base: Omit<ResolveScope, 'sweep' | 'gathered' | 'stage'> = {
+    params: paramValues,
+    seed,
+    env,
+    axes: [],
+  };
+  const sweep = buildSweep(
+    entry(root, 'sweep')?.value,
+    { ...base, sweep: {}, gathered: new Set() },
+    applied,
+    rep,
+  );
   const axes = sweep.axes.map((a) => a.name);
   const decls = readStages(entry(root, 'stages')?.value, options.registry, axes, rep);
   const ordered = orderStages(decls, axes, rep);
 
   // An axis no stage reads multiplies cells without changing any work.
   for (const a of sweep.axes) {
-    if (decls.some((d) => d.axisUses.some((u) => u.axis === a.name) || d.gather.includes(a.name))) continue;
-    rep.warn({ code: 'UNUSED_AXIS', message: `no stage reads sweep axis \`${a.name}\``, file: a.file, offset: a.offset, length: a.length, hint: `use \`\${{ sweep.${a.name} }}\` in a stage, or remove the axis` });
+    if (decls.some((d) => d.axisUses.some((u) => u.axis === a.name) || d.gather.includes(a.name)))
+      continue;
+    rep.warn({
+      code: 'UNUSED_AXIS',
+      message: `no stage reads sweep axis \`${a.name}\``,
+      file: a.file,
+      offset: a.offset,
+      length: a.length,
+      hint: `use \`\${{ sweep.${a.name} }}\` in a stage, or remove the axis`,
+    });
   }
 
   const byName = new Map(decls.map((d) => [d.name, d]));
-  const compiled = compile({ stages: ordered, byName, cells: sweep.cells, axes, scope: { ...base, axes }, overrides: applied }, rep);
+  const compiled = compile(
+    {
+      stages: ordered,
+      byName,
+      cells: sweep.cells,
+      axes,
+      scope: { ...base, axes },
+      overrides: applied,
+    },
+    rep,
+  );
   const studyHash = hashOf({
     name,
     seed,
@@ -100,7 +155,9 @@ export async function checkStudyWith(file: string, options: CheckOptions, read: 
     env: Object.fromEntries(env),
     sweep: sweep.axes.map((a) => ({ name: a.name, values: a.values })),
     cells: sweep.cells.map((c) => c.id),
-    stages: toJson(entry(root, 'stages')?.value ?? { kind: 'scalar', value: null, file, start: 0, end: 0 }),
+    stages: toJson(
+      entry(root, 'stages')?.value ?? { kind: 'scalar', value: null, file, start: 0, end: 0 },
+    ),
   } as Json);
 
   const result: CheckResult = { diagnostics: rep.sorted(), sources, studyHash };
@@ -116,26 +173,58 @@ function readName(root: YMap, file: string, rep: Reporter): string {
   if (!node) return fallback;
   const at = { file: node.file, offset: node.start, length: span(node) };
   const hint = `use letters, digits, \`-\`, \`_\` and \`.\`, or leave \`name\` out to use the file name \`${fallback}\``;
-  if (node.kind !== 'scalar' || typeof node.value !== 'string' || node.value.trim() === '' || node.value.includes('${{')) {
-    rep.error({ code: 'BAD_NAME', message: '`name` must be a plain, non-empty string', ...at, hint });
+  if (
+    node.kind !== 'scalar' ||
+    typeof node.value !== 'string' ||
+    node.value.trim() === '' ||
+    node.value.includes('${{')
+  ) {
+    rep.error({
+      code: 'BAD_NAME',
+      message: '`name` must be a plain, non-empty string',
+      ...at,
+      hint,
+    });
     return fallback;
   }
   if (isSafeName(node.value)) return node.value;
-  const why = node.value.length > MAX_NAME ? `is longer than ${MAX_NAME} characters` : 'cannot be a folder name';
+  const why =
+    node.value.length > MAX_NAME
+      ? `is longer than ${MAX_NAME} characters`
+      : 'cannot be a folder name';
   rep.error({ code: 'BAD_NAME', message: `the study name \`${node.value}\` ${why}`, ...at, hint });
   return fallback;
 }
 
-function readSeed(root: YMap, override: number | undefined, cmdline: string, rep: Reporter): number {
+function readSeed(
+  root: YMap,
+  override: number | undefined,
+  cmdline: string,
+  rep: Reporter,
+): number {
   if (override !== undefined) {
     if (isSeed(override)) return override;
     const at = cmdline.lastIndexOf('--seed ') + '--seed '.length;
-    rep.error({ code: 'BAD_SEED', message: `the seed must be a whole number from 0 to ${MAX_SEED}, not ${override}`, file: COMMAND_LINE, offset: at, length: String(override).length, hint: 'write `--seed 0`' });
+    rep.error({
+      code: 'BAD_SEED',
+      message: `the seed must be a whole number from 0 to ${MAX_SEED}, not ${override}`,
+      file: COMMAND_LINE,
+      offset: at,
+      length: String(override).length,
+      hint: 'write `--seed 0`',
+    });
     return 0;
   }
   const node: YNode | undefined = entry(root, 'seed')?.value;
   if (!node) return 0;
   if (node.kind === 'scalar' && isSeed(node.value)) return node.value;
-  rep.error({ code: 'BAD_SEED', message: `the study seed must be a whole number from 0 to ${MAX_SEED}`, file: node.file, offset: node.start, length: span(node), hint: 'write `seed: 0`' });
+  rep.error({
+    code: 'BAD_SEED',
+    message: `the study seed must be a whole number from 0 to ${MAX_SEED}`,
+    file: node.file,
+    offset: node.start,
+    length: span(node),
+    hint: 'write `seed: 0`',
+  });
   return 0;
 }

@@ -32,16 +32,27 @@ function project(cell: Record<string, Json>, axes: readonly string[]): Record<st
   return out;
 }
 
-export function instanceId(stage: string, axes: readonly string[], values: Record<string, Json>): string {
+export function instanceId(
+  stage: string,
+  axes: readonly string[],
+  values: Record<string, Json>,
+): string {
   if (axes.length === 0) return stage;
   return `${stage}[${axes.map((a) => `${a}=${formatAxisValue(values[a]!)}`).join(',')}]`;
 }
 
 function sortedKeys(values: Record<string, Json>): Record<string, Json> {
-  return Object.fromEntries(Object.keys(values).sort().map((k) => [k, values[k]!]));
+  return Object.fromEntries(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]!]),
+  );
 }
 
-export function compile(input: CompileInput, rep: Reporter): { instances: PlanInstance[]; cells: PlanCell[] } {
+export function compile(
+  input: CompileInput,
+  rep: Reporter,
+): { instances: PlanInstance[]; cells: PlanCell[] } {
   const { stages, cells, axes } = input;
   const ids = new Map<string, PlanInstance>();
   const instances: PlanInstance[] = [];
@@ -74,10 +85,19 @@ function compileInstance(
   rep: Reporter,
 ): PlanInstance {
   const gathered = new Set(decl.gather);
-  const stage = (path: { name: string; file: string; offset: number; end: number; parts: { name: string }[] }): StageRef => {
+  const stage = (path: {
+    name: string;
+    file: string;
+    offset: number;
+    end: number;
+    parts: { name: string }[];
+  }): StageRef => {
     const use = { stage: path.parts[1]!.name, output: path.parts[2]!.name };
     const problem = refProblem(use, input.byName);
-    if (problem) throw new EvalError(problem.code, problem.message, path.offset, path.end, problem.hint, { file: path.file });
+    if (problem)
+      throw new EvalError(problem.code, problem.message, path.offset, path.end, problem.hint, {
+        file: path.file,
+      });
     return new StageRef(use.stage, use.output, path.file, path.offset, path.end - path.offset);
   };
   const scope: ResolveScope = { ...input.scope, sweep: values, gathered, stage };
@@ -104,7 +124,10 @@ function compileInstance(
         gathered: (target?.axes ?? []).some((a) => gathered.has(a)),
       };
     },
-    { producers: (artifact: string) => producers(input.byName, artifact).filter((p) => !p.startsWith(`stages.${decl.name}.`)) },
+    {
+      producers: (artifact: string) =>
+        producers(input.byName, artifact).filter((p) => !p.startsWith(`stages.${decl.name}.`)),
+    },
   );
 
   // Parameters in the kind's order; defaults fill what `with` leaves out.
@@ -119,7 +142,20 @@ function compileInstance(
     const source = overrideSource(e.value, input.overrides, input.axes, rep);
     const value = fromOverride(source, rep, () => {
       const v = resolveNode(e.value, scope, rep);
-      if (v !== undefined) checkParam(spec, v, { stage: decl.name, param: name, file: e.value.file, offset: e.value.start, length: span(e.value) }, info, rep);
+      if (v !== undefined)
+        checkParam(
+          spec,
+          v,
+          {
+            stage: decl.name,
+            param: name,
+            file: e.value.file,
+            offset: e.value.start,
+            length: span(e.value),
+          },
+          info,
+          rep,
+        );
       return v;
     });
     if (value === undefined) continue;
@@ -140,7 +176,14 @@ function compileInstance(
       if (isSeed(v)) seed = v;
       else if (v !== undefined) {
         const got = typeof v === 'number' ? `, not ${v}` : '';
-        rep.error({ code: 'BAD_SEED', message: `a stage seed must be a whole number from 0 to ${MAX_SEED}${got}`, file: node.file, offset: node.start, length: span(node), hint: 'write `seed: 3` or an expression giving such a number' });
+        rep.error({
+          code: 'BAD_SEED',
+          message: `a stage seed must be a whole number from 0 to ${MAX_SEED}${got}`,
+          file: node.file,
+          offset: node.start,
+          length: span(node),
+          hint: 'write `seed: 3` or an expression giving such a number',
+        });
       }
     });
   }
@@ -157,7 +200,13 @@ function compileInstance(
   };
 }
 
-function planRef(ref: StageRef, decl: StageDecl, values: Record<string, Json>, input: CompileInput, deps: string[]): PlanValue {
+function planRef(
+  ref: StageRef,
+  decl: StageDecl,
+  values: Record<string, Json>,
+  input: CompileInput,
+  deps: string[],
+): PlanValue {
   const target = input.byName.get(ref.stage)!;
   const folded = target.axes.filter((a) => decl.gather.includes(a));
   if (folded.length === 0) {
@@ -170,7 +219,8 @@ function planRef(ref: StageRef, decl: StageDecl, values: Record<string, Json>, i
   const entries: { axes: Record<string, Json>; ref: { instance: string; output: string } }[] = [];
   const seen = new Set<string>();
   for (const cell of input.cells) {
-    if (!decl.axes.every((a) => JSON.stringify(cell.axes[a]) === JSON.stringify(values[a]))) continue;
+    if (!decl.axes.every((a) => JSON.stringify(cell.axes[a]) === JSON.stringify(values[a])))
+      continue;
     const key = project(cell.axes, folded);
     const k = JSON.stringify(folded.map((a) => key[a]));
     if (seen.has(k)) continue;

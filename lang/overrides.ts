@@ -24,7 +24,11 @@ export interface Overrides {
   sweep: SweepOverride[];
 }
 
-export function commandLineText(params: string[], sweep: string[], seed?: number): { text: string; paramAt: number[]; sweepAt: number[] } {
+export function commandLineText(
+  params: string[],
+  sweep: string[],
+  seed?: number,
+): { text: string; paramAt: number[]; sweepAt: number[] } {
   let text = '';
   const add = (flag: string, arg: string): number => {
     text += `${text ? ' ' : ''}${flag} `;
@@ -43,12 +47,26 @@ function yamlValue(src: string, at: number, rep: Reporter): Json | undefined {
   const doc = parseDocument(src, { prettyErrors: false });
   const err = doc.errors[0];
   if (err) {
-    rep.error({ code: 'BAD_OVERRIDE', message: 'this value is not valid YAML', file: COMMAND_LINE, offset: at + err.pos[0], length: err.pos[1] - err.pos[0], hint: 'quote the value for your shell, e.g. -p \'params.x=[1, 2]\'' });
+    rep.error({
+      code: 'BAD_OVERRIDE',
+      message: 'this value is not valid YAML',
+      file: COMMAND_LINE,
+      offset: at + err.pos[0],
+      length: err.pos[1] - err.pos[0],
+      hint: "quote the value for your shell, e.g. -p 'params.x=[1, 2]'",
+    });
     return undefined;
   }
   const v = toJs(doc);
   if (v !== undefined && normalize(v)) return v as Json;
-  rep.error({ code: 'BAD_OVERRIDE', message: 'this value has no JSON form', file: COMMAND_LINE, offset: at, length: Math.max(1, src.length), hint: 'write a number, a string, a list or a map' });
+  rep.error({
+    code: 'BAD_OVERRIDE',
+    message: 'this value has no JSON form',
+    file: COMMAND_LINE,
+    offset: at,
+    length: Math.max(1, src.length),
+    hint: 'write a number, a string, a list or a map',
+  });
   return undefined;
 }
 
@@ -65,18 +83,34 @@ function normalize(v: unknown): boolean {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return true;
   if (typeof v === 'number') return Number.isFinite(v);
   if (Array.isArray(v)) return v.every(normalize);
-  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) return Object.values(v as object).every(normalize);
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype)
+    return Object.values(v as object).every(normalize);
   return false;
 }
 
-export function parseOverrides(params: string[], sweep: string[], layout: { paramAt: number[]; sweepAt: number[] }, rep: Reporter): Overrides {
+export function parseOverrides(
+  params: string[],
+  sweep: string[],
+  layout: { paramAt: number[]; sweepAt: number[] },
+  rep: Reporter,
+): Overrides {
   const out: Overrides = { params: [], sweep: [] };
   params.forEach((arg, i) => {
     const at = layout.paramAt[i]!;
     const eq = arg.indexOf('=');
     const path = (eq < 0 ? arg : arg.slice(0, eq)).trim();
     if (eq < 0 || !/^params(\.[A-Za-z_][\w-]*)+$/.test(path)) {
-      rep.error({ code: 'BAD_OVERRIDE', message: eq < 0 ? '`-p` needs a value: `-p params.NAME=VALUE`' : `\`${path}\` is not a parameter path`, file: COMMAND_LINE, offset: at, length: Math.max(1, eq < 0 ? arg.length : eq), hint: 'write `-p params.epochs=5`' });
+      rep.error({
+        code: 'BAD_OVERRIDE',
+        message:
+          eq < 0
+            ? '`-p` needs a value: `-p params.NAME=VALUE`'
+            : `\`${path}\` is not a parameter path`,
+        file: COMMAND_LINE,
+        offset: at,
+        length: Math.max(1, eq < 0 ? arg.length : eq),
+        hint: 'write `-p params.epochs=5`',
+      });
       return;
     }
     const value = yamlValue(arg.slice(eq + 1), at + eq + 1, rep);
@@ -88,7 +122,14 @@ export function parseOverrides(params: string[], sweep: string[], layout: { para
     const eq = arg.indexOf('=');
     const axis = (eq < 0 ? arg : arg.slice(0, eq)).trim();
     if (eq < 0 || !/^[A-Za-z_][\w-]*$/.test(axis) || eq === arg.length - 1) {
-      rep.error({ code: 'BAD_OVERRIDE', message: '`-s` needs an axis and its values: `-s AXIS=V1,V2`', file: COMMAND_LINE, offset: at, length: Math.max(1, arg.length), hint: 'write `-s target=in_mask,out_mask`' });
+      rep.error({
+        code: 'BAD_OVERRIDE',
+        message: '`-s` needs an axis and its values: `-s AXIS=V1,V2`',
+        file: COMMAND_LINE,
+        offset: at,
+        length: Math.max(1, arg.length),
+        hint: 'write `-s target=in_mask,out_mask`',
+      });
       return;
     }
 
@@ -97,12 +138,26 @@ export function parseOverrides(params: string[], sweep: string[], layout: { para
     const err = doc.errors[0];
     if (err || !isSeq(doc.contents)) {
       const o = err ? Math.max(0, err.pos[0] - 1) : 0;
-      rep.error({ code: 'BAD_OVERRIDE', message: 'these axis values are not a valid YAML list', file: COMMAND_LINE, offset: at + eq + 1 + o, length: 1, hint: 'separate values with commas; quote values that contain commas' });
+      rep.error({
+        code: 'BAD_OVERRIDE',
+        message: 'these axis values are not a valid YAML list',
+        file: COMMAND_LINE,
+        offset: at + eq + 1 + o,
+        length: 1,
+        hint: 'separate values with commas; quote values that contain commas',
+      });
       return;
     }
     const values = toJs(doc) as unknown[] | undefined;
     if (!values || !values.every(normalize)) {
-      rep.error({ code: 'BAD_OVERRIDE', message: 'these axis values have no JSON form', file: COMMAND_LINE, offset: at + eq + 1, length: arg.length - eq - 1, hint: 'write plain values separated by commas' });
+      rep.error({
+        code: 'BAD_OVERRIDE',
+        message: 'these axis values have no JSON form',
+        file: COMMAND_LINE,
+        offset: at + eq + 1,
+        length: arg.length - eq - 1,
+        hint: 'write plain values separated by commas',
+      });
       return;
     }
     out.sweep.push({ axis, values: values as Json[], offset: at, length: eq, arg });

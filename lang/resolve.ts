@@ -73,7 +73,12 @@ export function resolveNode(node: YNode, scope: ResolveScope, rep: Reporter): Va
   return resolveTemplate(node, template, scope, rep);
 }
 
-function resolveTemplate(node: YScalar, t: Template, scope: ResolveScope, rep: Reporter): Value | undefined {
+function resolveTemplate(
+  node: YScalar,
+  t: Template,
+  scope: ResolveScope,
+  rep: Reporter,
+): Value | undefined {
   let text = '';
   for (const part of t.parts) {
     if (part.kind === 'text') {
@@ -84,7 +89,11 @@ function resolveTemplate(node: YScalar, t: Template, scope: ResolveScope, rep: R
     if (value === undefined) return undefined;
     if (t.whole) return value;
     if (containsRef(value)) {
-      const [offset, length] = fileSpan(node, part.start + part.expr.offset, part.start + part.expr.end);
+      const [offset, length] = fileSpan(
+        node,
+        part.start + part.expr.offset,
+        part.start + part.expr.end,
+      );
       rep.error({
         code: 'REFERENCE_IN_STRING',
         message: 'a stage output cannot be part of a longer string',
@@ -100,7 +109,13 @@ function resolveTemplate(node: YScalar, t: Template, scope: ResolveScope, rep: R
   return text;
 }
 
-function evalPart(node: YScalar, expr: Expr, start: number, scope: ResolveScope, rep: Reporter): Value | undefined {
+function evalPart(
+  node: YScalar,
+  expr: Expr,
+  start: number,
+  scope: ResolveScope,
+  rep: Reporter,
+): Value | undefined {
   const stage = (path: { name: string; offset: number; end: number }[]): StageRef => {
     const abs = path.map((p) => {
       const [offset, length] = fileSpan(node, start + p.offset, start + p.end);
@@ -109,9 +124,22 @@ function evalPart(node: YScalar, expr: Expr, start: number, scope: ResolveScope,
     // The same span as findReferences, so both report a problem at one place.
     const first = path[1] ?? path[0]!;
     const [offset, length] = fileSpan(node, start + first.offset, start + (path[2] ?? first).end);
-    const sp: StagePath = { name: path[1]!.name, file: node.file, offset, end: offset + length, parts: abs };
+    const sp: StagePath = {
+      name: path[1]!.name,
+      file: node.file,
+      offset,
+      end: offset + length,
+      parts: abs,
+    };
     if (!scope.stage) {
-      throw new EvalError('STAGE_REFERENCE_NOT_ALLOWED', 'stage outputs can only be used in a stage\'s `with`', offset, offset + length, undefined, { file: node.file });
+      throw new EvalError(
+        'STAGE_REFERENCE_NOT_ALLOWED',
+        "stage outputs can only be used in a stage's `with`",
+        offset,
+        offset + length,
+        undefined,
+        { file: node.file },
+      );
     }
     return scope.stage(sp);
   };
@@ -119,8 +147,17 @@ function evalPart(node: YScalar, expr: Expr, start: number, scope: ResolveScope,
     return evaluate(expr, { ...scope, stage });
   } catch (err) {
     if (!(err instanceof EvalError)) throw err;
-    const [offset, length] = err.inFile ? [err.offset, err.end - err.offset] : fileSpan(node, start + err.offset, start + err.end);
-    rep.error({ code: err.code, message: err.message, file: node.file, offset, length, hint: err.hint });
+    const [offset, length] = err.inFile
+      ? [err.offset, err.end - err.offset]
+      : fileSpan(node, start + err.offset, start + err.end);
+    rep.error({
+      code: err.code,
+      message: err.message,
+      file: node.file,
+      offset,
+      length,
+      hint: err.hint,
+    });
     return undefined;
   }
 }
@@ -141,7 +178,11 @@ export interface StageUse {
 }
 
 /** Every `sweep.x`, `stages.X.Y` and `params.a.b` written in a node (all branches, unevaluated). */
-export function findReferences(node: YNode, allAxes: readonly string[], rep: Reporter): { axes: AxisUse[]; stages: StageUse[]; params: string[][] } {
+export function findReferences(
+  node: YNode,
+  allAxes: readonly string[],
+  rep: Reporter,
+): { axes: AxisUse[]; stages: StageUse[]; params: string[][] } {
   const axes: AxisUse[] = [];
   const stages: StageUse[] = [];
   const params: string[][] = [];
@@ -157,7 +198,8 @@ export function findReferences(node: YNode, allAxes: readonly string[], rep: Rep
         if (ref.root === 'params') {
           params.push(ref.path);
         } else if (ref.root === 'sweep') {
-          for (const axis of ref.name === undefined ? allAxes : [ref.name]) axes.push({ axis, file: n.file, offset, length });
+          for (const axis of ref.name === undefined ? allAxes : [ref.name])
+            axes.push({ axis, file: n.file, offset, length });
         } else if (ref.name !== undefined) {
           stages.push({ stage: ref.name, output: ref.output, file: n.file, offset, length });
         }
@@ -189,6 +231,13 @@ function* exprReferences(e: Expr): Generator<ExprReference> {
     // Only the longest chain counts; its inner members are the same reference.
     for (const inner of walk(n)) seen.add(inner);
     const at = path[1] ?? path[0]!;
-    yield { root, name: path[1]?.name, output: path[2]?.name, path: path.slice(1).map((p) => p.name), offset: at.offset, end: (path[2] ?? at).end };
+    yield {
+      root,
+      name: path[1]?.name,
+      output: path[2]?.name,
+      path: path.slice(1).map((p) => p.name),
+      offset: at.offset,
+      end: (path[2] ?? at).end,
+    };
   }
 }

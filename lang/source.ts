@@ -119,9 +119,7 @@ export class Reporter {
       .map((d, i) => ({ d, i }))
       .sort(
         (a, b) =>
-          rank(a.d.pos.file) - rank(b.d.pos.file) ||
-          a.d.pos.offset - b.d.pos.offset ||
-          a.i - b.i,
+          rank(a.d.pos.file) - rank(b.d.pos.file) || a.d.pos.offset - b.d.pos.offset || a.i - b.i,
       )
       .map((x) => x.d);
   }

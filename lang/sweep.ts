@@ -41,12 +41,16 @@ const SECTIONS = ['grid', 'zip', 'include', 'exclude'];
 /** How a value reads in an id: plain strings bare, anything ambiguous as JSON. */
 export function formatAxisValue(v: Json): string {
   if (typeof v === 'number') return String(v);
-  if (typeof v === 'string' && /^[A-Za-z_][\w./-]*$/.test(v) && !/^(true|false|null)$/.test(v)) return v;
+  if (typeof v === 'string' && /^[A-Za-z_][\w./-]*$/.test(v) && !/^(true|false|null)$/.test(v))
+    return v;
   return canonicalJson(v);
 }
 
 export function cellId(axes: Record<string, Json>, order: readonly string[]): string {
-  return order.filter((a) => a in axes).map((a) => `${a}=${formatAxisValue(axes[a]!)}`).join(',');
+  return order
+    .filter((a) => a in axes)
+    .map((a) => `${a}=${formatAxisValue(axes[a]!)}`)
+    .join(',');
 }
 
 export function buildSweep(
@@ -61,16 +65,31 @@ export function buildSweep(
 
   if (node && !(node.kind === 'scalar' && node.value === null)) {
     if (node.kind !== 'map') {
-      rep.error({ code: 'BAD_SWEEP', message: `\`sweep\` must be a map of axes, not ${typeName(node.kind === 'seq' ? [] : node.value)}`, file: node.file, offset: node.start, length: span(node), hint: 'write `sweep: {grid: {axis: [v1, v2]}}` or `sweep: {axis: [v1, v2]}`' });
+      rep.error({
+        code: 'BAD_SWEEP',
+        message: `\`sweep\` must be a map of axes, not ${typeName(node.kind === 'seq' ? [] : node.value)}`,
+        file: node.file,
+        offset: node.start,
+        length: span(node),
+        hint: 'write `sweep: {grid: {axis: [v1, v2]}}` or `sweep: {axis: [v1, v2]}`',
+      });
     } else if (!node.entries.some((e) => SECTIONS.includes(e.key))) {
       readAxes(node, 'grid', scope, overrides, rep, axes);
     } else {
       for (const e of node.entries) {
-        if (e.key === 'grid' || e.key === 'zip') readAxes(e.value, e.key, scope, overrides, rep, axes);
+        if (e.key === 'grid' || e.key === 'zip')
+          readAxes(e.value, e.key, scope, overrides, rep, axes);
         else if (e.key === 'include') include = e.value;
         else if (e.key === 'exclude') exclude = { node: e.value, key: e.keyNode };
         else {
-          rep.error({ code: 'UNKNOWN_KEY', message: `\`${e.key}\` is not a sweep section`, file: e.keyNode.file, offset: e.keyNode.start, length: span(e.keyNode), hint: didYouMean(e.key, SECTIONS) });
+          rep.error({
+            code: 'UNKNOWN_KEY',
+            message: `\`${e.key}\` is not a sweep section`,
+            file: e.keyNode.file,
+            offset: e.keyNode.start,
+            length: span(e.keyNode),
+            hint: didYouMean(e.key, SECTIONS),
+          });
         }
       }
     }
@@ -84,16 +103,40 @@ export function buildSweep(
   return { axes, cells: cells.map((axes) => ({ id: cellId(axes, names), axes })) };
 }
 
-function readAxes(node: YNode, group: 'grid' | 'zip', scope: ResolveScope, overrides: AppliedOverrides, rep: Reporter, out: Axis[]): void {
+function readAxes(
+  node: YNode,
+  group: 'grid' | 'zip',
+  scope: ResolveScope,
+  overrides: AppliedOverrides,
+  rep: Reporter,
+  out: Axis[],
+): void {
   if (node.kind !== 'map') {
-    rep.error({ code: 'BAD_SWEEP', message: `\`${group}\` must map axis names to lists of values`, file: node.file, offset: node.start, length: span(node), hint: `write \`${group}: {lr: [0.1, 0.01]}\`` });
+    rep.error({
+      code: 'BAD_SWEEP',
+      message: `\`${group}\` must map axis names to lists of values`,
+      file: node.file,
+      offset: node.start,
+      length: span(node),
+      hint: `write \`${group}: {lr: [0.1, 0.01]}\``,
+    });
     return;
   }
   for (const e of node.entries) {
     const at = { file: e.keyNode.file, offset: e.keyNode.start, length: span(e.keyNode) };
     const before = out.find((a) => a.name === e.key);
     if (before) {
-      rep.error({ code: 'DUPLICATE_AXIS', message: `axis \`${e.key}\` is declared twice`, ...at, related: { file: before.file, offset: before.offset, length: before.length, message: 'first declared here' } });
+      rep.error({
+        code: 'DUPLICATE_AXIS',
+        message: `axis \`${e.key}\` is declared twice`,
+        ...at,
+        related: {
+          file: before.file,
+          offset: before.offset,
+          length: before.length,
+          message: 'first declared here',
+        },
+      });
       continue;
     }
     // Axis values may read params set by `-p`; problems they cause show the flag too.
@@ -102,11 +145,25 @@ function readAxes(node: YNode, group: 'grid' | 'zip', scope: ResolveScope, overr
       const v = resolveNode(e.value, scope, rep);
       if (v === undefined) return undefined;
       if (!Array.isArray(v) || containsRef(v)) {
-        rep.error({ code: 'AXIS_NOT_A_LIST', message: `the values of axis \`${e.key}\` must be a list, not ${typeName(v)}`, file: e.value.file, offset: e.value.start, length: span(e.value), hint: `write \`${e.key}: [a, b]\`` });
+        rep.error({
+          code: 'AXIS_NOT_A_LIST',
+          message: `the values of axis \`${e.key}\` must be a list, not ${typeName(v)}`,
+          file: e.value.file,
+          offset: e.value.start,
+          length: span(e.value),
+          hint: `write \`${e.key}: [a, b]\``,
+        });
         return undefined;
       }
       if (v.length === 0) {
-        rep.error({ code: 'EMPTY_AXIS', message: `axis \`${e.key}\` has no values, so the sweep has no cells`, file: e.value.file, offset: e.value.start, length: span(e.value), hint: 'give the axis at least one value, or remove it' });
+        rep.error({
+          code: 'EMPTY_AXIS',
+          message: `axis \`${e.key}\` has no values, so the sweep has no cells`,
+          file: e.value.file,
+          offset: e.value.start,
+          length: span(e.value),
+          hint: 'give the axis at least one value, or remove it',
+        });
         return undefined;
       }
       return v;
@@ -130,7 +187,17 @@ function applyOverrides(axes: Axis[], overrides: readonly SweepOverride[], rep: 
   for (const o of overrides) {
     const axis = axes.find((a) => a.name === o.axis);
     if (!axis) {
-      rep.error({ code: 'UNKNOWN_AXIS', message: `the study has no sweep axis \`${o.axis}\``, file: COMMAND_LINE, offset: o.offset, length: o.axis.length, hint: didYouMean(o.axis, axes.map((a) => a.name)) });
+      rep.error({
+        code: 'UNKNOWN_AXIS',
+        message: `the study has no sweep axis \`${o.axis}\``,
+        file: COMMAND_LINE,
+        offset: o.offset,
+        length: o.axis.length,
+        hint: didYouMean(
+          o.axis,
+          axes.map((a) => a.name),
+        ),
+      });
       continue;
     }
     axis.values = dedupe(o.values);
@@ -152,7 +219,12 @@ function checkZip(axes: Axis[], rep: Reporter): boolean {
       offset: a.offset,
       length: a.length,
       hint: 'zipped axes are paired value by value, so their lists must be equally long',
-      related: { file: first!.file, offset: first!.offset, length: first!.length, message: `\`${first!.name}\` is declared here` },
+      related: {
+        file: first!.file,
+        offset: first!.offset,
+        length: first!.length,
+        message: `\`${first!.name}\` is declared here`,
+      },
     });
   }
   return ok;
@@ -167,7 +239,11 @@ function product(axes: Axis[]): Record<string, Json>[] {
       if (zipDone) continue;
       zipDone = true;
       const zip = axes.filter((z) => z.group === 'zip');
-      cells = cells.flatMap((c) => a.values.map((_, i) => Object.fromEntries([...Object.entries(c), ...zip.map((z) => [z.name, z.values[i]!])])));
+      cells = cells.flatMap((c) =>
+        a.values.map((_, i) =>
+          Object.fromEntries([...Object.entries(c), ...zip.map((z) => [z.name, z.values[i]!])]),
+        ),
+      );
       continue;
     }
     cells = cells.flatMap((c) => a.values.map((v) => ({ ...c, [a.name]: v })));
@@ -180,20 +256,40 @@ function sameCell(a: Record<string, Json>, b: Record<string, Json>): boolean {
   return [...keys].every((k) => k in a && k in b && deepEqual(a[k]!, b[k]!));
 }
 
-function addIncluded(cells: Record<string, Json>[], node: YNode, axes: Axis[], scope: ResolveScope, rep: Reporter): Record<string, Json>[] {
+function addIncluded(
+  cells: Record<string, Json>[],
+  node: YNode,
+  axes: Axis[],
+  scope: ResolveScope,
+  rep: Reporter,
+): Record<string, Json>[] {
   const names = axes.map((a) => a.name);
   const out = [...cells];
   const items = node.kind === 'seq' ? node.items : [node];
   for (const item of items) {
     if (item.kind !== 'map') {
-      rep.error({ code: 'BAD_SWEEP', message: 'each `include` entry must be a map of axis values', file: item.file, offset: item.start, length: span(item), hint: 'write `include: [{target: extra, lr: 1}]`' });
+      rep.error({
+        code: 'BAD_SWEEP',
+        message: 'each `include` entry must be a map of axis values',
+        file: item.file,
+        offset: item.start,
+        length: span(item),
+        hint: 'write `include: [{target: extra, lr: 1}]`',
+      });
       continue;
     }
     const cell = readCellMap(item, names, scope, rep);
     if (!cell) continue;
     const missing = names.filter((n) => !(n in cell));
     if (missing.length > 0) {
-      rep.error({ code: 'INCOMPLETE_INCLUDE', message: `this included cell gives no value for ${missing.map((m) => `\`${m}\``).join(', ')}`, file: item.file, offset: item.start, length: span(item), hint: 'an included cell names a value for every axis' });
+      rep.error({
+        code: 'INCOMPLETE_INCLUDE',
+        message: `this included cell gives no value for ${missing.map((m) => `\`${m}\``).join(', ')}`,
+        file: item.file,
+        offset: item.start,
+        length: span(item),
+        hint: 'an included cell names a value for every axis',
+      });
       continue;
     }
     const ordered = Object.fromEntries(names.map((n) => [n, cell[n]!]));
@@ -202,12 +298,24 @@ function addIncluded(cells: Record<string, Json>[], node: YNode, axes: Axis[], s
   return out;
 }
 
-function readCellMap(item: YMap, names: string[], scope: ResolveScope, rep: Reporter): Record<string, Json> | undefined {
+function readCellMap(
+  item: YMap,
+  names: string[],
+  scope: ResolveScope,
+  rep: Reporter,
+): Record<string, Json> | undefined {
   const cell: Record<string, Json> = {};
   let ok = true;
   for (const e of item.entries) {
     if (!names.includes(e.key)) {
-      rep.error({ code: 'UNKNOWN_AXIS', message: `there is no sweep axis \`${e.key}\``, file: e.keyNode.file, offset: e.keyNode.start, length: span(e.keyNode), hint: didYouMean(e.key, names) });
+      rep.error({
+        code: 'UNKNOWN_AXIS',
+        message: `there is no sweep axis \`${e.key}\``,
+        file: e.keyNode.file,
+        offset: e.keyNode.start,
+        length: span(e.keyNode),
+        hint: didYouMean(e.key, names),
+      });
       ok = false;
       continue;
     }
@@ -218,7 +326,14 @@ function readCellMap(item: YMap, names: string[], scope: ResolveScope, rep: Repo
   return ok ? cell : undefined;
 }
 
-function applyExclude(cells: Record<string, Json>[], node: YNode, key: YNode, names: string[], scope: ResolveScope, rep: Reporter): Record<string, Json>[] {
+function applyExclude(
+  cells: Record<string, Json>[],
+  node: YNode,
+  key: YNode,
+  names: string[],
+  scope: ResolveScope,
+  rep: Reporter,
+): Record<string, Json>[] {
   const before = cells.length;
   let out = cells;
   const items = node.kind === 'seq' ? node.items : [node];
@@ -227,17 +342,36 @@ function applyExclude(cells: Record<string, Json>[], node: YNode, key: YNode, na
     if (!matches) continue;
     const kept = out.filter((c) => !matches(c));
     if (kept.length === out.length) {
-      rep.warn({ code: 'EXCLUDE_MATCHES_NOTHING', message: 'this exclude entry removes no cell', file: item.file, offset: item.start, length: span(item), hint: 'check the axis values; an exclude names cells of the sweep' });
+      rep.warn({
+        code: 'EXCLUDE_MATCHES_NOTHING',
+        message: 'this exclude entry removes no cell',
+        file: item.file,
+        offset: item.start,
+        length: span(item),
+        hint: 'check the axis values; an exclude names cells of the sweep',
+      });
     }
     out = kept;
   }
   if (before > 0 && out.length === 0) {
-    rep.error({ code: 'EXCLUDE_REMOVES_ALL', message: `\`exclude\` removes all ${before} cells of the sweep`, file: key.file, offset: key.start, length: span(key), hint: 'loosen the exclude entries so that at least one cell remains' });
+    rep.error({
+      code: 'EXCLUDE_REMOVES_ALL',
+      message: `\`exclude\` removes all ${before} cells of the sweep`,
+      file: key.file,
+      offset: key.start,
+      length: span(key),
+      hint: 'loosen the exclude entries so that at least one cell remains',
+    });
   }
   return out;
 }
 
-function excludeMatcher(item: YNode, names: string[], scope: ResolveScope, rep: Reporter): ((c: Record<string, Json>) => boolean) | undefined {
+function excludeMatcher(
+  item: YNode,
+  names: string[],
+  scope: ResolveScope,
+  rep: Reporter,
+): ((c: Record<string, Json>) => boolean) | undefined {
   if (item.kind === 'map') {
     const partial = readCellMap(item, names, scope, rep);
     if (!partial) return undefined;
@@ -248,10 +382,23 @@ function excludeMatcher(item: YNode, names: string[], scope: ResolveScope, rep: 
       const v = resolveNode(item, { ...scope, axes: names, sweep: c }, rep);
       if (v === undefined) return false;
       if (typeof v === 'boolean') return v;
-      rep.error({ code: 'TYPE_MISMATCH', message: `an exclude condition must be true or false, not ${typeName(v)}`, file: item.file, offset: item.start, length: span(item) });
+      rep.error({
+        code: 'TYPE_MISMATCH',
+        message: `an exclude condition must be true or false, not ${typeName(v)}`,
+        file: item.file,
+        offset: item.start,
+        length: span(item),
+      });
       return false;
     };
   }
-  rep.error({ code: 'BAD_SWEEP', message: 'an `exclude` entry is a map of axis values or a `${{ }}` condition', file: item.file, offset: item.start, length: span(item), hint: "write `{target: out_mask}` or `\"${{ sweep.lr > 0.05 }}\"`" });
+  rep.error({
+    code: 'BAD_SWEEP',
+    message: 'an `exclude` entry is a map of axis values or a `${{ }}` condition',
+    file: item.file,
+    offset: item.start,
+    length: span(item),
+    hint: 'write `{target: out_mask}` or `"${{ sweep.lr > 0.05 }}"`',
+  });
   return undefined;
 }

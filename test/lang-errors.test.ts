@@ -22,11 +22,7 @@ const golden = test.macro(async (t, c: Case) => {
 });
 
 test('YAML_SYNTAX', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist',
-    'sweep: x',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist', 'sweep: x'],
   expected: [
     'study.yaml:3:1  YAML_SYNTAX  this line is not indented consistently with the lines around it',
     'sweep: x',
@@ -51,33 +47,29 @@ test('YAML_SYNTAX for an unquoted conditional says to quote it', golden, {
   ],
   expected: [
     'study.yaml:6:15  YAML_SYNTAX  a key cannot span several lines; put the key on one line',
-    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    "      source: ${{ params.x > 0 ? 'sample' : 'full' }}",
     '              ^',
     'hint: quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML',
     '',
     'study.yaml:6:15  TYPE_MISMATCH  parameter `source` expects a string, not a map',
-    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    "      source: ${{ params.x > 0 ? 'sample' : 'full' }}",
     '              ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^',
     'hint: where the images come from',
     '',
     'study.yaml:6:52  YAML_SYNTAX  YAML: unexpected flow-map-end token in YAML stream: "}"',
-    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    "      source: ${{ params.x > 0 ? 'sample' : 'full' }}",
     '                                                   ^',
     'hint: quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML',
     '',
     'study.yaml:6:53  YAML_SYNTAX  YAML: unexpected flow-map-end token in YAML stream: "}"',
-    '      source: ${{ params.x > 0 ? \'sample\' : \'full\' }}',
+    "      source: ${{ params.x > 0 ? 'sample' : 'full' }}",
     '                                                    ^',
     'hint: quote the whole value ("${{ … }}"): unquoted, a `: `, ` #`, `[` or `{` inside the expression is read as YAML',
   ],
 });
 
 test('DUPLICATE_KEY', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist}',
-    '  data: {kind: train}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist}', '  data: {kind: train}'],
   expected: [
     'study.yaml:3:3  DUPLICATE_KEY  key `data` is defined twice in this map',
     '  data: {kind: train}',
@@ -90,10 +82,7 @@ test('DUPLICATE_KEY', golden, {
 });
 
 test('UNKNOWN_ANCHOR', golden, {
-  study: [
-    'params: {a: *missing}',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['params: {a: *missing}', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:13  UNKNOWN_ANCHOR  alias `*missing` refers to no anchor defined before it',
     'params: {a: *missing}',
@@ -103,10 +92,7 @@ test('UNKNOWN_ANCHOR', golden, {
 });
 
 test('UNKNOWN_KEY', golden, {
-  study: [
-    'stages: {data: {kind: fashion-mnist}}',
-    'parmas: {a: 1}',
-  ],
+  study: ['stages: {data: {kind: fashion-mnist}}', 'parmas: {a: 1}'],
   expected: [
     'study.yaml:2:1  UNKNOWN_KEY  `parmas` is not a study key',
     'parmas: {a: 1}',
@@ -116,10 +102,7 @@ test('UNKNOWN_KEY', golden, {
 });
 
 test('UNKNOWN_KEY in a stage', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, wiht: {source: full}}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, wiht: {source: full}}'],
   expected: [
     'study.yaml:2:31  UNKNOWN_KEY  `wiht` is not a stage key',
     '  data: {kind: fashion-mnist, wiht: {source: full}}',
@@ -129,11 +112,7 @@ test('UNKNOWN_KEY in a stage', golden, {
 });
 
 test('UNKNOWN_STAGE_KIND', golden, {
-  study: [
-    'stages:',
-    '  train:',
-    '    kind: trian',
-  ],
+  study: ['stages:', '  train:', '    kind: trian'],
   expected: [
     'study.yaml:3:11  UNKNOWN_STAGE_KIND  unknown stage kind `trian`',
     '    kind: trian',
@@ -143,10 +122,7 @@ test('UNKNOWN_STAGE_KIND', golden, {
 });
 
 test('MISSING_KIND', golden, {
-  study: [
-    'stages:',
-    '  data: {with: {source: full}}',
-  ],
+  study: ['stages:', '  data: {with: {source: full}}'],
   expected: [
     'study.yaml:2:3  MISSING_KIND  stage `data` has no `kind`',
     '  data: {with: {source: full}}',
@@ -172,12 +148,7 @@ test('UNKNOWN_PARAM', golden, {
 });
 
 test('MISSING_PARAM', golden, {
-  study: [
-    'stages:',
-    '  train:',
-    '    kind: train',
-    '    with: {epochs: 3}',
-  ],
+  study: ['stages:', '  train:', '    kind: train', '    with: {epochs: 3}'],
   expected: [
     'study.yaml:4:5  MISSING_PARAM  stage `train` needs parameter `data` (training data)',
     '    with: {epochs: 3}',
@@ -205,10 +176,7 @@ test('TYPE_MISMATCH of a parameter', golden, {
 });
 
 test('NOT_IN_ENUM', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, with: {source: ful}}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, with: {source: ful}}'],
   expected: [
     'study.yaml:2:46  NOT_IN_ENUM  parameter `source` cannot be `ful`',
     '  data: {kind: fashion-mnist, with: {source: ful}}',
@@ -232,10 +200,7 @@ test('OUT_OF_RANGE', golden, {
 });
 
 test('ARTIFACT_EXPECTED', golden, {
-  study: [
-    'stages:',
-    '  train: {kind: train, with: {data: ./images}}',
-  ],
+  study: ['stages:', '  train: {kind: train, with: {data: ./images}}'],
   expected: [
     'study.yaml:2:37  ARTIFACT_EXPECTED  parameter `data` expects the artifact output of another stage, not a string',
     '  train: {kind: train, with: {data: ./images}}',
@@ -359,11 +324,7 @@ test('UNKNOWN_AXIS', golden, {
 });
 
 test('UNUSED_AXIS (a warning; the plan still compiles)', golden, {
-  study: [
-    'sweep: {target: [a, b]}',
-    'stages:',
-    '  data: {kind: fashion-mnist}',
-  ],
+  study: ['sweep: {target: [a, b]}', 'stages:', '  data: {kind: fashion-mnist}'],
   plan: true,
   expected: [
     'study.yaml:1:9  UNUSED_AXIS  warning: no stage reads sweep axis `target`',
@@ -410,11 +371,7 @@ test('EXCLUDE_REMOVES_ALL', golden, {
 });
 
 test('EMPTY_AXIS', golden, {
-  study: [
-    'sweep: {lr: []}',
-    'stages:',
-    '  data: {kind: fashion-mnist}',
-  ],
+  study: ['sweep: {lr: []}', 'stages:', '  data: {kind: fashion-mnist}'],
   expected: [
     'study.yaml:1:13  EMPTY_AXIS  axis `lr` has no values, so the sweep has no cells',
     'sweep: {lr: []}',
@@ -458,10 +415,7 @@ test('INCOMPLETE_INCLUDE', golden, {
 });
 
 test('EXPRESSION_SYNTAX in a double-quoted string with escapes', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, with: {source: "\\t\\u00e9${{ (1 + ) }}"}}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, with: {source: "\\t\\u00e9${{ (1 + ) }}"}}'],
   expected: [
     'study.yaml:2:64  EXPRESSION_SYNTAX  expected a value but found `)`',
     '  data: {kind: fashion-mnist, with: {source: "\\t\\u00e9${{ (1 + ) }}"}}',
@@ -470,22 +424,16 @@ test('EXPRESSION_SYNTAX in a double-quoted string with escapes', golden, {
 });
 
 test('EXPRESSION_SYNTAX in a single-quoted string', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, with: {source: \'it\'\'s ${{ params.a @ 2 }}\'}}',
-  ],
+  study: ['stages:', "  data: {kind: fashion-mnist, with: {source: 'it''s ${{ params.a @ 2 }}'}}"],
   expected: [
     'study.yaml:2:66  EXPRESSION_SYNTAX  unexpected character `@`',
-    '  data: {kind: fashion-mnist, with: {source: \'it\'\'s ${{ params.a @ 2 }}\'}}',
+    "  data: {kind: fashion-mnist, with: {source: 'it''s ${{ params.a @ 2 }}'}}",
     '                                                                 ^',
   ],
 });
 
 test('UNCLOSED_EXPRESSION', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, with: {source: "x-${{ 1 + 2 "}}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, with: {source: "x-${{ 1 + 2 "}}'],
   expected: [
     'study.yaml:2:49  UNCLOSED_EXPRESSION  this `${{` has no matching `}}`',
     '  data: {kind: fashion-mnist, with: {source: "x-${{ 1 + 2 "}}',
@@ -509,10 +457,7 @@ test('REFERENCE_IN_STRING', golden, {
 });
 
 test('UNKNOWN_NAME', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, seed: "${{ sed + 1 }}"}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, seed: "${{ sed + 1 }}"}'],
   expected: [
     'study.yaml:2:42  UNKNOWN_NAME  unknown name `sed`',
     '  data: {kind: fashion-mnist, seed: "${{ sed + 1 }}"}',
@@ -522,10 +467,7 @@ test('UNKNOWN_NAME', golden, {
 });
 
 test('UNKNOWN_FUNCTION', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, seed: "${{ lenn([1]) }}"}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, seed: "${{ lenn([1]) }}"}'],
   expected: [
     'study.yaml:2:42  UNKNOWN_FUNCTION  unknown function `lenn`',
     '  data: {kind: fashion-mnist, seed: "${{ lenn([1]) }}"}',
@@ -562,10 +504,7 @@ test('DIVISION_BY_ZERO', golden, {
 });
 
 test('UNDECLARED_ENV', golden, {
-  study: [
-    'stages:',
-    '  data: {kind: fashion-mnist, with: {source: "${{ env.DATA }}"}}',
-  ],
+  study: ['stages:', '  data: {kind: fashion-mnist, with: {source: "${{ env.DATA }}"}}'],
   expected: [
     'study.yaml:2:55  UNDECLARED_ENV  environment variable `DATA` is not declared',
     '  data: {kind: fashion-mnist, with: {source: "${{ env.DATA }}"}}',
@@ -590,10 +529,7 @@ test('GATHERED_AXIS_USED', golden, {
 });
 
 test('BAD_SEED', golden, {
-  study: [
-    'seed: 1.5',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['seed: 1.5', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_SEED  the study seed must be a whole number from 0 to 4294967295',
     'seed: 1.5',
@@ -603,10 +539,7 @@ test('BAD_SEED', golden, {
 });
 
 test('BAD_SEED for a negative study seed', golden, {
-  study: [
-    'seed: -3',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['seed: -3', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_SEED  the study seed must be a whole number from 0 to 4294967295',
     'seed: -3',
@@ -616,10 +549,7 @@ test('BAD_SEED for a negative study seed', golden, {
 });
 
 test('BAD_SEED for a study seed past 2^32 - 1', golden, {
-  study: [
-    'seed: 1e30',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['seed: 1e30', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_SEED  the study seed must be a whole number from 0 to 4294967295',
     'seed: 1e30',
@@ -629,9 +559,7 @@ test('BAD_SEED for a study seed past 2^32 - 1', golden, {
 });
 
 test('BAD_SEED for a negative stage seed', golden, {
-  study: [
-    'stages: {data: {kind: fashion-mnist, seed: -5}}',
-  ],
+  study: ['stages: {data: {kind: fashion-mnist, seed: -5}}'],
   expected: [
     'study.yaml:1:44  BAD_SEED  a stage seed must be a whole number from 0 to 4294967295, not -5',
     'stages: {data: {kind: fashion-mnist, seed: -5}}',
@@ -654,9 +582,7 @@ test('BAD_SEED for a stage seed computed from the sweep', golden, {
 });
 
 test('BAD_SEED for --seed', golden, {
-  study: [
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['stages: {data: {kind: fashion-mnist}}'],
   options: { seed: 4294967296 },
   expected: [
     '<command line>:1:8  BAD_SEED  the seed must be a whole number from 0 to 4294967295, not 4294967296',
@@ -667,10 +593,7 @@ test('BAD_SEED for --seed', golden, {
 });
 
 test('BAD_NAME for a name that climbs out of the runs folder', golden, {
-  study: [
-    'name: ../../escaped',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['name: ../../escaped', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_NAME  the study name `../../escaped` cannot be a folder name',
     'name: ../../escaped',
@@ -680,10 +603,7 @@ test('BAD_NAME for a name that climbs out of the runs folder', golden, {
 });
 
 test('BAD_NAME for a name with a slash', golden, {
-  study: [
-    'name: "a/b"',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['name: "a/b"', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_NAME  the study name `a/b` cannot be a folder name',
     'name: "a/b"',
@@ -693,23 +613,17 @@ test('BAD_NAME for a name with a slash', golden, {
 });
 
 test('BAD_NAME for a name with a backslash', golden, {
-  study: [
-    "name: 'a\\b'",
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ["name: 'a\\b'", 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_NAME  the study name `a\\b` cannot be a folder name',
-    'name: \'a\\b\'',
+    "name: 'a\\b'",
     '      ^^^^^',
     'hint: use letters, digits, `-`, `_` and `.`, or leave `name` out to use the file name `study`',
   ],
 });
 
 test('BAD_NAME for a name starting with a dot', golden, {
-  study: [
-    'name: .hidden',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['name: .hidden', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_NAME  the study name `.hidden` cannot be a folder name',
     'name: .hidden',
@@ -719,10 +633,7 @@ test('BAD_NAME for a name starting with a dot', golden, {
 });
 
 test('BAD_NAME for a name with a space', golden, {
-  study: [
-    'name: my study',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['name: my study', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:7  BAD_NAME  the study name `my study` cannot be a folder name',
     'name: my study',
@@ -792,9 +703,7 @@ test('ARTIFACT_KIND_MISMATCH for a gathered reference', golden, {
 });
 
 test('EMPTY_STUDY for a file holding only a comment', golden, {
-  study: [
-    '# nothing yet',
-  ],
+  study: ['# nothing yet'],
   expected: [
     'study.yaml:1:1  EMPTY_STUDY  the study file is empty',
     '# nothing yet',
@@ -804,10 +713,7 @@ test('EMPTY_STUDY for a file holding only a comment', golden, {
 });
 
 test('NO_STAGES for an empty stages map', golden, {
-  study: [
-    'name: empty',
-    'stages: {}',
-  ],
+  study: ['name: empty', 'stages: {}'],
   expected: [
     'study.yaml:2:9  NO_STAGES  the study has no stages: `stages` is an empty map',
     'stages: {}',
@@ -914,10 +820,7 @@ test('a -p value that is fine gives no note on an unrelated problem', golden, {
 });
 
 test('EXPRESSION_IN_PARAMS', golden, {
-  study: [
-    'params: {a: 1, b: "${{ params.a }}"}',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['params: {a: 1, b: "${{ params.a }}"}', 'stages: {data: {kind: fashion-mnist}}'],
   expected: [
     'study.yaml:1:20  EXPRESSION_IN_PARAMS  params hold plain values, not `${{ }}` expressions',
     'params: {a: 1, b: "${{ params.a }}"}',
@@ -927,10 +830,7 @@ test('EXPRESSION_IN_PARAMS', golden, {
 });
 
 test('NO_STAGES', golden, {
-  study: [
-    'name: empty',
-    'stages:',
-  ],
+  study: ['name: empty', 'stages:'],
   expected: [
     'study.yaml:2:8  NO_STAGES  the study has no stages',
     'stages:',
@@ -957,16 +857,13 @@ test('YAML_TOO_LARGE', golden, {
 });
 
 test('BAD_OVERRIDE', golden, {
-  study: [
-    'params: {epochs: 3}',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
-  options: {'params':['params.epochs=[1, 2'],'sweep':['lr']},
+  study: ['params: {epochs: 3}', 'stages: {data: {kind: fashion-mnist}}'],
+  options: { params: ['params.epochs=[1, 2'], sweep: ['lr'] },
   expected: [
     '<command line>:1:23  BAD_OVERRIDE  this value is not valid YAML',
     '-p params.epochs=[1, 2 -s lr',
     '                      ^',
-    'hint: quote the value for your shell, e.g. -p \'params.x=[1, 2]\'',
+    "hint: quote the value for your shell, e.g. -p 'params.x=[1, 2]'",
     '',
     '<command line>:1:27  BAD_OVERRIDE  `-s` needs an axis and its values: `-s AXIS=V1,V2`',
     '-p params.epochs=[1, 2 -s lr',
@@ -976,11 +873,8 @@ test('BAD_OVERRIDE', golden, {
 });
 
 test('UNKNOWN_OVERRIDE', golden, {
-  study: [
-    'params: {train: {epochs: 3}}',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
-  options: {'params':['params.train.epoch=5'],'sweep':['target=a,b']},
+  study: ['params: {train: {epochs: 3}}', 'stages: {data: {kind: fashion-mnist}}'],
+  options: { params: ['params.train.epoch=5'], sweep: ['target=a,b'] },
   expected: [
     '<command line>:1:17  UNKNOWN_OVERRIDE  the study has no parameter `params.train.epoch`',
     '-p params.train.epoch=5 -s target=a,b',
@@ -994,10 +888,7 @@ test('UNKNOWN_OVERRIDE', golden, {
 });
 
 test('IMPORT_NOT_FOUND', golden, {
-  study: [
-    'imports: [base.yaml, missing.yaml]',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['imports: [base.yaml, missing.yaml]', 'stages: {data: {kind: fashion-mnist}}'],
   files: {
     'base.yaml': 'params: {a: 1}\n',
   },
@@ -1005,15 +896,12 @@ test('IMPORT_NOT_FOUND', golden, {
     'study.yaml:1:22  IMPORT_NOT_FOUND  cannot read imported file `missing.yaml`',
     'imports: [base.yaml, missing.yaml]',
     '                     ^^^^^^^^^^^^',
-    'hint: the path is relative to this file\'s folder: .',
+    "hint: the path is relative to this file's folder: .",
   ],
 });
 
 test('IMPORT_CYCLE and errors inside an imported file', golden, {
-  study: [
-    'imports: [a.yaml]',
-    'stages: {data: {kind: fashion-mnist}}',
-  ],
+  study: ['imports: [a.yaml]', 'stages: {data: {kind: fashion-mnist}}'],
   files: {
     'a.yaml': 'imports: [study.yaml]\nstages:\n  train: {kind: trian}\n',
   },
@@ -1034,10 +922,13 @@ test('IMPORT_CYCLE and errors inside an imported file', golden, {
 
 test('an empty (0-byte) study file is an EMPTY_STUDY error at 1:1', async (t) => {
   const r = await checkText('');
-  t.is(printed(r), [
-    'study.yaml:1:1  EMPTY_STUDY  the study file is empty',
-    'hint: start with `stages:` and one stage',
-  ].join('\n'));
+  t.is(
+    printed(r),
+    [
+      'study.yaml:1:1  EMPTY_STUDY  the study file is empty',
+      'hint: start with `stages:` and one stage',
+    ].join('\n'),
+  );
   t.is(r.plan, undefined);
 });
 
@@ -1056,7 +947,8 @@ test('the default name from the file name is always a safe name', (t) => {
     t.true(isSafeName(defaultName(file)), file);
   }
   t.true(isSafeName('fashion-mnist_v2.1'));
-  for (const bad of ['..', '../x', 'a/b', 'a\\b', '.x', 'a..b', 'a b', 'x'.repeat(101), '']) t.false(isSafeName(bad), bad);
+  for (const bad of ['..', '../x', 'a/b', 'a\\b', '.x', 'a..b', 'a b', 'x'.repeat(101), ''])
+    t.false(isSafeName(bad), bad);
 });
 
 test('a study without a name takes a safe name from its file', async (t) => {

@@ -48,15 +48,31 @@ test('the sample study shares train between both align instances', async (t) => 
   t.deepEqual(byId(p, 'report').params.aligned, {
     $gather: [
       { axes: { target: 'in_mask' }, ref: { instance: 'align[target=in_mask]', output: 'model' } },
-      { axes: { target: 'out_mask' }, ref: { instance: 'align[target=out_mask]', output: 'model' } },
+      {
+        axes: { target: 'out_mask' },
+        ref: { instance: 'align[target=out_mask]', output: 'model' },
+      },
     ],
   });
   t.deepEqual(byId(p, 'report').deps, ['align[target=in_mask]', 'align[target=out_mask]']);
   t.deepEqual(p.cells, [
-    { id: 'target=in_mask', axes: { target: 'in_mask' }, instances: ['data', 'train', 'align[target=in_mask]', 'report'] },
-    { id: 'target=out_mask', axes: { target: 'out_mask' }, instances: ['data', 'train', 'align[target=out_mask]', 'report'] },
+    {
+      id: 'target=in_mask',
+      axes: { target: 'in_mask' },
+      instances: ['data', 'train', 'align[target=in_mask]', 'report'],
+    },
+    {
+      id: 'target=out_mask',
+      axes: { target: 'out_mask' },
+      instances: ['data', 'train', 'align[target=out_mask]', 'report'],
+    },
   ]);
-  t.deepEqual(byId(p, 'report').pos, { file: SAMPLE, offset: (await readFile(SAMPLE, 'utf8')).indexOf('  report:') + 2, line: 26, col: 3 });
+  t.deepEqual(byId(p, 'report').pos, {
+    file: SAMPLE,
+    offset: (await readFile(SAMPLE, 'utf8')).indexOf('  report:') + 2,
+    line: 26,
+    col: 3,
+  });
   t.regex(r.studyHash, /^[0-9a-f]{64}$/);
 });
 
@@ -67,7 +83,10 @@ stages:
   train: {kind: train, with: {data: "\${{ stages.data.dataset }}"}}
   data: {kind: fashion-mnist}
 `);
-  t.deepEqual(p.instances.map((i) => i.id), ['data', 'train', 'report']);
+  t.deepEqual(
+    p.instances.map((i) => i.id),
+    ['data', 'train', 'report'],
+  );
   t.deepEqual(p.cells, [{ id: '', axes: {}, instances: ['data', 'train', 'report'] }]);
 });
 
@@ -90,7 +109,12 @@ stages:
     lr: 0.002,
     tags: ['run-0.1', 'n=2/[1,"a"]', '${{ not evaluated }}', true],
   });
-  t.deepEqual(byId(p, 'train[lr=0.01]').params.tags, ['run-0.01', 'n=2/[1,"a"]', '${{ not evaluated }}', false]);
+  t.deepEqual(byId(p, 'train[lr=0.01]').params.tags, [
+    'run-0.01',
+    'n=2/[1,"a"]',
+    '${{ not evaluated }}',
+    false,
+  ]);
 });
 
 test('grid, zip, include and exclude make the cells in declaration order', async (t) => {
@@ -110,14 +134,20 @@ stages:
     with: {model: "\${{ stages.train.model }}", target: "\${{ sweep.target }}", lambda: "\${{ sweep.lr * sweep.bs }}"}
 `);
   t.deepEqual(p.axes, ['target', 'lr', 'bs']);
-  t.deepEqual(p.cells.map((c) => c.id), ['target=in_mask,lr=0.1,bs=16', 'target=out_mask,lr=0.01,bs=32', 'target=extra,lr=1,bs=8']);
-  t.deepEqual(p.instances.map((i) => i.id), [
-    'data',
-    'train',
-    'align[target=in_mask,lr=0.1,bs=16]',
-    'align[target=out_mask,lr=0.01,bs=32]',
-    'align[target=extra,lr=1,bs=8]',
-  ]);
+  t.deepEqual(
+    p.cells.map((c) => c.id),
+    ['target=in_mask,lr=0.1,bs=16', 'target=out_mask,lr=0.01,bs=32', 'target=extra,lr=1,bs=8'],
+  );
+  t.deepEqual(
+    p.instances.map((i) => i.id),
+    [
+      'data',
+      'train',
+      'align[target=in_mask,lr=0.1,bs=16]',
+      'align[target=out_mask,lr=0.01,bs=32]',
+      'align[target=extra,lr=1,bs=8]',
+    ],
+  );
   t.is(byId(p, 'align[target=out_mask,lr=0.01,bs=32]').params.lambda, 0.32);
 });
 
@@ -128,20 +158,21 @@ stages:
   data: {kind: fashion-mnist, with: {source: "\${{ sweep.version == 'v2' ? 'full' : 'sample' }}"}}
   train: {kind: train, with: {data: "\${{ stages.data.dataset }}", lr: "\${{ sweep.lr }}"}}
 `);
-  t.deepEqual(p.cells.map((c) => c.id), [
-    'lr=0.1,version="3.10"',
-    'lr=0.1,version=v2',
-    'lr=0.25,version="3.10"',
-    'lr=0.25,version=v2',
-  ]);
-  t.deepEqual(p.instances.map((i) => i.id), [
-    'data[version="3.10"]',
-    'data[version=v2]',
-    'train[lr=0.1,version="3.10"]',
-    'train[lr=0.1,version=v2]',
-    'train[lr=0.25,version="3.10"]',
-    'train[lr=0.25,version=v2]',
-  ]);
+  t.deepEqual(
+    p.cells.map((c) => c.id),
+    ['lr=0.1,version="3.10"', 'lr=0.1,version=v2', 'lr=0.25,version="3.10"', 'lr=0.25,version=v2'],
+  );
+  t.deepEqual(
+    p.instances.map((i) => i.id),
+    [
+      'data[version="3.10"]',
+      'data[version=v2]',
+      'train[lr=0.1,version="3.10"]',
+      'train[lr=0.1,version=v2]',
+      'train[lr=0.25,version="3.10"]',
+      'train[lr=0.25,version=v2]',
+    ],
+  );
   t.is(byId(p, 'data[version=v2]').params.source, 'full');
 });
 
@@ -180,7 +211,13 @@ sweep: {rep: [1, 2]}
 stages:
   data: {kind: fashion-mnist, seed: "\${{ seed * 10 + sweep.rep }}"}
 `);
-  t.deepEqual(p.instances.map((i) => [i.id, i.seed]), [['data[rep=1]', 51], ['data[rep=2]', 52]]);
+  t.deepEqual(
+    p.instances.map((i) => [i.id, i.seed]),
+    [
+      ['data[rep=1]', 51],
+      ['data[rep=2]', 52],
+    ],
+  );
   const q = await plan('seed: 5\nstages: {data: {kind: fashion-mnist}}', { seed: 9 });
   t.is(q.seed, 9);
   t.is(q.instances[0]!.seed, 9);
@@ -190,21 +227,30 @@ test('command-line overrides replace params and axis values', async (t) => {
   const text = await readFile(SAMPLE, 'utf8');
   const p = await plan(text, { params: ['params.epochs=5'], sweep: ['target=out_mask'] });
   t.is(byId(p, 'train').params.epochs, 5);
-  t.deepEqual(p.instances.map((i) => i.id), ['data', 'train', 'align[target=out_mask]', 'report']);
+  t.deepEqual(
+    p.instances.map((i) => i.id),
+    ['data', 'train', 'align[target=out_mask]', 'report'],
+  );
   const q = await plan(text, { params: ['params.lambda=3'], sweep: ["target='a,b',c"] });
   t.is(byId(q, 'align[target=c]').params.lambda, 6);
-  t.deepEqual(q.cells.map((c) => c.id), ['target="a,b"', 'target=c']);
+  t.deepEqual(
+    q.cells.map((c) => c.id),
+    ['target="a,b"', 'target=c'],
+  );
 });
 
 test('env values are read from the environment when declared', async (t) => {
   process.env.ALIGNLAB_TEST_SOURCE = 'full';
-  const p = await plan('env: [ALIGNLAB_TEST_SOURCE]\nstages: {data: {kind: fashion-mnist, with: {source: "${{ env.ALIGNLAB_TEST_SOURCE }}"}}}');
+  const p = await plan(
+    'env: [ALIGNLAB_TEST_SOURCE]\nstages: {data: {kind: fashion-mnist, with: {source: "${{ env.ALIGNLAB_TEST_SOURCE }}"}}}',
+  );
   t.is(p.instances[0]!.params.source, 'full');
 });
 
 test('imports merge maps deeply, replace lists, and the importing file wins', async (t) => {
   const files = {
-    'base.yaml': 'params: {epochs: 3, lambda: 4}\nsweep: {target: [a, b, c]}\nstages:\n  data: {kind: fashion-mnist, with: {source: full}}\n  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.epochs }}", tags: [x, y]}}\n',
+    'base.yaml':
+      'params: {epochs: 3, lambda: 4}\nsweep: {target: [a, b, c]}\nstages:\n  data: {kind: fashion-mnist, with: {source: full}}\n  train: {kind: train, with: {data: "${{ stages.data.dataset }}", epochs: "${{ params.epochs }}", tags: [x, y]}}\n',
     'more.yaml': 'params: {epochs: 7}\n',
   };
   const p = await plan(
@@ -212,7 +258,10 @@ test('imports merge maps deeply, replace lists, and the importing file wins', as
     {},
     files,
   );
-  t.deepEqual(p.instances.map((i) => i.id), ['data', 'train', 'align[target=a]']);
+  t.deepEqual(
+    p.instances.map((i) => i.id),
+    ['data', 'train', 'align[target=a]'],
+  );
   t.is(byId(p, 'data').params.source, 'full');
   t.deepEqual(byId(p, 'train').params.tags, ['z']);
   t.is(byId(p, 'train').params.epochs, 7);
@@ -222,8 +271,12 @@ test('imports merge maps deeply, replace lists, and the importing file wins', as
 
 test('the study hash follows the resolved study, not its text', async (t) => {
   const a = await checkText('params: {n: 3}\nstages: {data: {kind: fashion-mnist}}\n');
-  const b = await checkText('# same study, other layout\nparams:\n  n: 3\nstages:\n  data:\n    kind: fashion-mnist\n');
-  const c = await checkText('params: {n: 3}\nstages: {data: {kind: fashion-mnist}}\n', { params: ['params.n=4'] });
+  const b = await checkText(
+    '# same study, other layout\nparams:\n  n: 3\nstages:\n  data:\n    kind: fashion-mnist\n',
+  );
+  const c = await checkText('params: {n: 3}\nstages: {data: {kind: fashion-mnist}}\n', {
+    params: ['params.n=4'],
+  });
   t.is(a.studyHash, b.studyHash);
   t.not(a.studyHash, c.studyHash);
 });

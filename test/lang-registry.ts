@@ -1,15 +1,34 @@
 /** A small stage registry for the language tests; stages do nothing. */
 import type { OutputSpec, ParamSpec, StageKind } from '../stdlib/types.js';
 
-function kind(name: string, params: Record<string, ParamSpec>, outputs: Record<string, OutputSpec>): StageKind {
-  return { kind: name, version: 1, doc: `test stage ${name}`, params, outputs, usesEngine: false, run: async () => ({}) };
+function kind(
+  name: string,
+  params: Record<string, ParamSpec>,
+  outputs: Record<string, OutputSpec>,
+): StageKind {
+  return {
+    kind: name,
+    version: 1,
+    doc: `test stage ${name}`,
+    params,
+    outputs,
+    usesEngine: false,
+    run: async () => ({}),
+  };
 }
 
 export const testRegistry: ReadonlyMap<string, StageKind> = new Map(
   [
     kind(
       'fashion-mnist',
-      { source: { type: 'string', doc: 'where the images come from', enum: ['sample', 'full'], default: 'sample' } },
+      {
+        source: {
+          type: 'string',
+          doc: 'where the images come from',
+          enum: ['sample', 'full'],
+          default: 'sample',
+        },
+      },
       { dataset: { type: 'artifact', artifact: 'dataset', doc: 'images and masks' } },
     ),
     kind(
@@ -20,7 +39,10 @@ export const testRegistry: ReadonlyMap<string, StageKind> = new Map(
         lr: { type: 'number', doc: 'learning rate', default: 0.01, min: 0 },
         tags: { type: 'list', doc: 'free labels', default: [] },
       },
-      { model: { type: 'artifact', artifact: 'model', doc: 'trained model' }, accuracy: { type: 'json', doc: 'test accuracy' } },
+      {
+        model: { type: 'artifact', artifact: 'model', doc: 'trained model' },
+        accuracy: { type: 'json', doc: 'test accuracy' },
+      },
     ),
     kind(
       'align',
@@ -32,7 +54,10 @@ export const testRegistry: ReadonlyMap<string, StageKind> = new Map(
         name: { type: 'string', doc: 'label' },
         options: { type: 'map', doc: 'extra options', default: {} },
       },
-      { model: { type: 'artifact', artifact: 'model', doc: 'aligned model' }, score: { type: 'json', doc: 'alignment score' } },
+      {
+        model: { type: 'artifact', artifact: 'model', doc: 'aligned model' },
+        score: { type: 'json', doc: 'alignment score' },
+      },
     ),
     kind(
       'report',
