@@ -87,8 +87,9 @@ type OptionName = keyof typeof OPTIONS;
 
 /**
  * `--seed -1` and `-p -x` as `--seed=-1` and `--param=-x`: node:util reads a
- * value that starts with a dash as a forgotten argument, but every option
- * that takes a value here takes the next word, whatever it looks like.
+ * value that starts with a dash as a forgotten argument, but an option that
+ * takes a value here takes the next word when it starts with one dash. A
+ * word with two (`--seed --json`) is still taken for a forgotten value.
  */
 export function joinOptionValues(argv: readonly string[]): string[] {
   const shortNames = new Map<string, string>();
@@ -106,7 +107,8 @@ export function joinOptionValues(argv: readonly string[]): string[] {
     const spec = name === undefined ? undefined : OPTIONS[name as OptionName];
     const next = argv[i + 1];
     const takesValue = spec !== undefined && spec.type === 'string' && !arg.includes('=');
-    if (takesValue && next !== undefined && next.startsWith('-')) {
+    // `--seed --json` is a forgotten value, not the value `--json`.
+    if (takesValue && next !== undefined && /^-(?!-)/.test(next)) {
       out.push(`--${name}=${next}`);
       i += 1;
     } else {
@@ -176,6 +178,10 @@ function parseErrorText(error: Error): string {
   if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && unknown !== null) {
     return `unknown option \`${unknown[1]}\``;
   }
+  const missing = /Option '(-[^' ]+)(?: <value>)?' argument (?:missing|is ambiguous)/.exec(
+    error.message,
+  );
+  if (missing !== null) return `${missing[1]} needs a value`;
   return error.message.split('\n')[0]!.replace(/\.$/, '');
 }
 

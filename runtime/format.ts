@@ -75,14 +75,18 @@ export interface ProgressText {
 
 /**
  * `epoch 2/3 · step 40/120 · epoch mean loss=0.4100`. Training reports the
- * mean of each value over the epoch so far, so values under an epoch phase
- * are labelled as means; other stages' values are shown as they come.
+ * mean of each value over the epoch so far, and says so in its phase
+ * (`epoch 2/3 (epoch means)`); the label moves from the phase to the values
+ * it describes. Other stages' values are shown as they come.
  */
 export function formatProgress(p: ProgressText): string {
+  const labelled = /^(.*?)\s*\(epoch means\)$/.exec(p.phase ?? '');
+  const phase = labelled?.[1] ?? p.phase;
+  const means = labelled !== null || /^epoch \d/.test(phase ?? '');
   const parts: string[] = [];
-  if (p.phase) parts.push(p.phase);
+  if (phase) parts.push(phase);
   if (p.total) parts.push(`step ${p.step ?? 0}/${p.total}`);
   const values = formatValues(p.values);
-  if (values !== '') parts.push(/^epoch \d/.test(p.phase ?? '') ? `epoch mean ${values}` : values);
+  if (values !== '') parts.push(means ? `epoch mean ${values}` : values);
   return parts.join(' · ');
 }

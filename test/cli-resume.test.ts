@@ -29,7 +29,10 @@ stages:
   await new Promise<void>((resolve) => {
     child.stdout.on('data', (chunk: Buffer) => {
       seen += chunk.toString();
-      if (/"instance-done","instance":"quick"/.test(seen) && /"instance":"slow","step":3/.test(seen)) {
+      if (
+        /"instance-done","instance":"quick"/.test(seen) &&
+        /"instance":"slow","step":3/.test(seen)
+      ) {
         resolve();
       }
     });
@@ -40,6 +43,8 @@ stages:
 
   const status = await alignlab(dir, 'status');
   t.regex(status.stdout, /did not finish/);
+  // What the killed run had running is not shown as running.
+  t.regex(status.stdout, /\n {2}slow +cut off +/);
   const verify = await alignlab(dir, 'verify');
   t.is(verify.exitCode, 0);
   const plan = await withPlugin(dir, 'plan', study);

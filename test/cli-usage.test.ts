@@ -84,6 +84,16 @@ const commandErrors: [string, string[], RegExp][] = [
     /^alignlab: unknown option `--nope`; see `alignlab --help`$/,
   ],
   [
+    'a forgotten value',
+    ['run', 'x.yaml', '--seed', '--json'],
+    /^alignlab: --seed needs a value; see `alignlab --help`$/,
+  ],
+  [
+    'a value missing at the end',
+    ['plan', 'x.yaml', '--cache-dir'],
+    /^alignlab: --cache-dir needs a value/,
+  ],
+  [
     'schema with an argument',
     ['schema', 'extra'],
     /^alignlab: `alignlab schema` takes no argument; got `extra`$/,

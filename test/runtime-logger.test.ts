@@ -177,6 +177,11 @@ const progress: [string, ProgressText, string][] = [
     'epoch 2/3 · step 5/9 · epoch mean loss=0.2500',
   ],
   [
+    "training's `(epoch means)` phase label moves to the values",
+    { phase: 'epoch 1/3 (epoch means)', step: 2, total: 9, values: { loss: 0.5 } },
+    'epoch 1/3 · step 2/9 · epoch mean loss=0.5000',
+  ],
+  [
     'other values are shown as they come',
     { phase: 'statistics', values: { n: 3 } },
     'statistics · n=3',

@@ -38,7 +38,7 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     process.stdout.write(
       alive
         ? `still running (pid ${pid})\n`
-        : 'the run did not finish (it was killed); run the study again to resume\n',
+        : 'the run did not finish (it was killed, or crashed); run the study again to resume\n',
     );
     // What a killed run had running or queued is not running any more.
     if (!alive) {
