@@ -45,7 +45,8 @@ import {
 
 export const robustness: StageKind = {
   kind: 'robustness',
-  version: 1,
+  // 2: flags groups whose mass accuracy is 1 on every image.
+  version: 2,
   doc: 'In-mask vs out-mask fine-tuning per model and explainer: intervals, OLS, figures, HTML.',
   usesEngine: false,
   publish: { output: 'report', print: 'report.md' },
