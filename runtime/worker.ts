@@ -33,8 +33,9 @@ async function main(): Promise<void> {
   // Ctrl-C reaches the whole process group, and so may SIGTERM (Slurm,
   // docker stop) or SIGHUP; the main process decides what stops, and tells
   // us with an `abort` message.
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const)
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => undefined);
+  }
 
   // The parent died (kill -9): stop, keeping the checkpoint, and go.
   process.on('disconnect', () => {
