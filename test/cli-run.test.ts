@@ -16,9 +16,8 @@ test('run, re-run from cache, reorder, then change a parameter', async (t) => {
   t.regex(first.stdout, /3 instances: 3 executed, 0 cached, 0 failed/);
   t.regex(readFileSync(join(dir, 'runs', 'chain', 'rep', 'report.txt'), 'utf8'), /^REPORT/);
 
-  const started = Date.now();
+  // How fast a cached re-run is belongs to bench/runtime-noop.ts, not here.
   const second = await withPlugin(dir, 'run', study);
-  t.true(Date.now() - started < 5000);
   t.regex(second.stdout, /3 instances: 0 executed, 3 cached, 0 failed/);
 
   // Key order and comments are not part of any cache key.
