@@ -30,8 +30,14 @@ const model = createModel({ arch: values.arch!, input: [28, 28, 1], classes: 10 
 const vars = model.weights.map((w) => w.value);
 const opt = new AdamW(vars, { lr: 1e-3 });
 const rng = new Rng(1);
-const x = tf.tensor4d(Float32Array.from({ length: bs * 784 }, () => rng.next()), [bs, 28, 28, 1]);
-const y = tf.tensor1d(Int32Array.from({ length: bs }, (_, i) => i % 10), 'int32');
+const x = tf.tensor4d(
+  Float32Array.from({ length: bs * 784 }, () => rng.next()),
+  [bs, 28, 28, 1],
+);
+const y = tf.tensor1d(
+  Int32Array.from({ length: bs }, (_, i) => i % 10),
+  'int32',
+);
 const mask = tf.tidy(() => tf.cast(tf.greater(tf.squeeze(x, [3]), 0.5), 'float32')) as tf.Tensor3D;
 
 function step(align: boolean) {

@@ -30,7 +30,12 @@ function time(label: string, f: () => tf.Tensor): number {
 
 function filterViaConv(x: tf.Tensor4D, dy: tf.Tensor4D, k: number) {
   const p = (k - 1) / 2;
-  const xp = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+  const xp = tf.pad(x, [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ]);
   const xt = tf.transpose(xp, [3, 1, 2, 0]) as tf.Tensor4D;
   const dyt = tf.transpose(dy, [1, 2, 0, 3]) as tf.Tensor4D;
   return tf.transpose(tf.conv2d(xt, dyt, 1, 'valid'), [1, 2, 0, 3]);
@@ -40,13 +45,21 @@ function filterViaIm2col(x: tf.Tensor4D, dy: tf.Tensor4D, k: number) {
   const [b, h, w, ci] = x.shape;
   const co = dy.shape[3];
   const p = (k - 1) / 2;
-  const xp = tf.pad(x, [[0, 0], [p, p], [p, p], [0, 0]]);
+  const xp = tf.pad(x, [
+    [0, 0],
+    [p, p],
+    [p, p],
+    [0, 0],
+  ]);
   const cols: tf.Tensor[] = [];
   for (let i = 0; i < k; i++) {
     for (let j = 0; j < k; j++) cols.push(tf.slice(xp, [0, i, j, 0], [b, h, w, ci]));
   }
   // [k*k, B*H*W, Ci] -> [B*H*W, k*k*Ci]
-  const patches = tf.reshape(tf.transpose(tf.stack(cols), [1, 2, 3, 0, 4]), [b * h * w, k * k * ci]);
+  const patches = tf.reshape(tf.transpose(tf.stack(cols), [1, 2, 3, 0, 4]), [
+    b * h * w,
+    k * k * ci,
+  ]);
   const g = tf.matMul(patches, tf.reshape(dy, [b * h * w, co]), true, false);
   return tf.reshape(g, [k, k, ci, co]);
 }

@@ -79,7 +79,10 @@ for (const [arch, m] of Object.entries(ref.models)) {
 
   console.log(`\n${arch}: relative error per map vs float64 PyTorch (batch ${b})`);
   for (const ref1 of m.maps) {
-    const opts = { ...ref1.options, ...(ref1.explainer === 'smoothgrad' ? { fixedNoise: noise } : {}) };
+    const opts = {
+      ...ref1.options,
+      ...(ref1.explainer === 'smoothgrad' ? { fixedNoise: noise } : {}),
+    };
     const got = tf.tidy(() => explain(ref1.explainer, model, x, y, opts)).dataSync();
     let max = 0;
     for (let i = 0; i < b; i++) {
@@ -99,7 +102,9 @@ for (const [arch, m] of Object.entries(ref.models)) {
   console.log(`  ${'explainer'.padEnd(38)} ${'alignlab'.padStart(9)} ${'pytorch'.padStart(9)}`);
   const vars = model.weights.map((w) => w.value);
   const opt = new AdamW(vars, { lr: 1e-3 });
-  const mask = tf.tidy(() => tf.cast(tf.greater(tf.squeeze(x, [3]), 0.5), 'float32')) as tf.Tensor3D;
+  const mask = tf.tidy(() =>
+    tf.cast(tf.greater(tf.squeeze(x, [3]), 0.5), 'float32'),
+  ) as tf.Tensor3D;
   const few = tf.slice(noise, [0, 0, 0, 0, 0], [4, b, h, wd, c]);
   for (const [name, o] of STEP_CASES) {
     const opts = name === 'smoothgrad' ? { ...o, fixedNoise: few } : o;
@@ -107,7 +112,10 @@ for (const [arch, m] of Object.entries(ref.models)) {
       tf.tidy(() => {
         const { grads } = tf.variableGrads(() => {
           const ce = crossEntropy(model.apply(x), y);
-          return tf.add(ce, locationLoss(explain(name, model, x, y, opts), mask, 'in_mask')) as tf.Scalar;
+          return tf.add(
+            ce,
+            locationLoss(explain(name, model, x, y, opts), mask, 'in_mask'),
+          ) as tf.Scalar;
         }, vars);
         opt.apply(vars.map((v) => grads[v.name] ?? tf.zerosLike(v)));
       });
@@ -118,7 +126,9 @@ for (const [arch, m] of Object.entries(ref.models)) {
     const ms = (performance.now() - t0) / n;
     const label = `${name} ${JSON.stringify(o)}`;
     const torchMs = m.ms_per_step[name];
-    console.log(`  ${label.padEnd(38)} ${ms.toFixed(0).padStart(9)} ${torchMs.toFixed(0).padStart(9)}`);
+    console.log(
+      `  ${label.padEnd(38)} ${ms.toFixed(0).padStart(9)} ${torchMs.toFixed(0).padStart(9)}`,
+    );
   }
   opt.dispose();
 }

@@ -11,17 +11,33 @@ import { entry, span, type YMap, type YNode, type YScalar } from './yaml-tree.js
 
 export type ReadFile = (file: string) => Promise<string>;
 
-export async function loadComposed(file: string, read: ReadFile, rep: Reporter): Promise<YNode | undefined> {
+export async function loadComposed(
+  file: string,
+  read: ReadFile,
+  rep: Reporter,
+): Promise<YNode | undefined> {
   const text = await read(file).catch(() => undefined);
   if (text === undefined) {
     rep.sources.set(file, '');
-    rep.error({ code: 'FILE_NOT_FOUND', message: `cannot read the study file \`${file}\``, file, offset: 0, hint: 'check the path; it is relative to the current folder' });
+    rep.error({
+      code: 'FILE_NOT_FOUND',
+      message: `cannot read the study file \`${file}\``,
+      file,
+      offset: 0,
+      hint: 'check the path; it is relative to the current folder',
+    });
     return undefined;
   }
   return load(file, text, read, rep, [path.resolve(file)]);
 }
 
-async function load(file: string, text: string, read: ReadFile, rep: Reporter, chain: string[]): Promise<YNode | undefined> {
+async function load(
+  file: string,
+  text: string,
+  read: ReadFile,
+  rep: Reporter,
+  chain: string[],
+): Promise<YNode | undefined> {
   rep.sources.set(file, text);
   const node = loadYaml(file, text, rep);
   if (!node || node.kind !== 'map') return node;
@@ -34,19 +50,43 @@ async function load(file: string, text: string, read: ReadFile, rep: Reporter, c
     const target = path.resolve(path.dirname(file), item.value as string);
     const shown = path.relative(process.cwd(), target) || target;
     if (chain.includes(target)) {
-      const cycle = [...chain.slice(chain.indexOf(target)), target].map((f) => path.basename(f)).join(' → ');
-      rep.error({ code: 'IMPORT_CYCLE', message: `importing \`${item.value}\` closes a cycle: ${cycle}`, file, offset: item.start, length: span(item), hint: 'move what both files need into a third file that neither imports back' });
+      const cycle = [...chain.slice(chain.indexOf(target)), target]
+        .map((f) => path.basename(f))
+        .join(' → ');
+      rep.error({
+        code: 'IMPORT_CYCLE',
+        message: `importing \`${item.value}\` closes a cycle: ${cycle}`,
+        file,
+        offset: item.start,
+        length: span(item),
+        hint: 'move what both files need into a third file that neither imports back',
+      });
       continue;
     }
-    const sub = await read(shown).catch(() => read(target)).catch(() => undefined);
+    const sub = await read(shown)
+      .catch(() => read(target))
+      .catch(() => undefined);
     if (sub === undefined) {
-      rep.error({ code: 'IMPORT_NOT_FOUND', message: `cannot read imported file \`${item.value}\``, file, offset: item.start, length: span(item), hint: `the path is relative to this file's folder: ${path.dirname(file) || '.'}` });
+      rep.error({
+        code: 'IMPORT_NOT_FOUND',
+        message: `cannot read imported file \`${item.value}\``,
+        file,
+        offset: item.start,
+        length: span(item),
+        hint: `the path is relative to this file's folder: ${path.dirname(file) || '.'}`,
+      });
       continue;
     }
     const subNode = await load(shown, sub, read, rep, [...chain, target]);
     if (!subNode) continue;
     if (subNode.kind !== 'map') {
-      rep.error({ code: 'BAD_IMPORT', message: `imported file \`${item.value}\` is not a map of study keys`, file, offset: item.start, length: span(item) });
+      rep.error({
+        code: 'BAD_IMPORT',
+        message: `imported file \`${item.value}\` is not a map of study keys`,
+        file,
+        offset: item.start,
+        length: span(item),
+      });
       continue;
     }
     merged = merged ? mergeNodes(merged, subNode) : subNode;
@@ -58,7 +98,14 @@ function importList(node: YNode, rep: Reporter): YScalar[] {
   const items = node.kind === 'seq' ? node.items : [node];
   return items.filter((i): i is YScalar => {
     if (i.kind === 'scalar' && typeof i.value === 'string' && i.value !== '') return true;
-    rep.error({ code: 'BAD_IMPORT', message: '`imports` lists file paths', file: i.file, offset: i.start, length: span(i), hint: 'write `imports: [base.yaml]`' });
+    rep.error({
+      code: 'BAD_IMPORT',
+      message: '`imports` lists file paths',
+      file: i.file,
+      offset: i.start,
+      length: span(i),
+      hint: 'write `imports: [base.yaml]`',
+    });
     return false;
   });
 }

@@ -7,12 +7,25 @@ import type { Diagnostic } from './diagnostic.js';
 import type { SourcePos } from './plan.js';
 import { lineCol } from './source.js';
 
-const ANSI = { red: '\x1b[31m', yellow: '\x1b[33m', cyan: '\x1b[36m', bold: '\x1b[1m', dim: '\x1b[2m', reset: '\x1b[0m' };
+const ANSI = {
+  red: '\x1b[31m',
+  yellow: '\x1b[33m',
+  cyan: '\x1b[36m',
+  bold: '\x1b[1m',
+  dim: '\x1b[2m',
+  reset: '\x1b[0m',
+};
 
 type Paint = (style: keyof typeof ANSI, text: string) => string;
 
 /** The source line at a position and a caret line under `length` characters. */
-function excerpt(pos: SourcePos, length: number, text: string | undefined, paint: Paint, style: keyof typeof ANSI): string[] {
+function excerpt(
+  pos: SourcePos,
+  length: number,
+  text: string | undefined,
+  paint: Paint,
+  style: keyof typeof ANSI,
+): string[] {
   if (!text) return [];
   const offset = Math.max(0, Math.min(pos.offset, text.length));
   const start = text.lastIndexOf('\n', offset - 1) + 1;
@@ -31,7 +44,11 @@ function where(pos: SourcePos, text: string | undefined): string {
   return `${pos.file}:${lc.line}:${lc.col}`;
 }
 
-export function formatDiagnostic(d: Diagnostic, sources: Map<string, string>, color = false): string {
+export function formatDiagnostic(
+  d: Diagnostic,
+  sources: Map<string, string>,
+  color = false,
+): string {
   const paint: Paint = (style, text) => (color ? `${ANSI[style]}${text}${ANSI.reset}` : text);
   const tone = d.severity === 'error' ? 'red' : 'yellow';
   const text = sources.get(d.pos.file);

@@ -69,7 +69,13 @@ export function loadYaml(file: string, text: string, rep: Reporter): YNode | und
     });
   }
   for (const w of doc.warnings) {
-    rep.warn({ code: 'YAML_WARNING', message: yamlMessage(w), file, offset: w.pos[0], length: w.pos[1] - w.pos[0] });
+    rep.warn({
+      code: 'YAML_WARNING',
+      message: yamlMessage(w),
+      file,
+      offset: w.pos[0],
+      length: w.pos[1] - w.pos[0],
+    });
   }
   if (!doc.contents) return undefined;
   const conv = new Converter(file, text, doc, rep);
@@ -120,7 +126,10 @@ class Converter {
     return this.nullAt(start, end);
   }
 
-  private alias(n: YamlNode & { source: string; resolve(d: Document): unknown }, resolving: YamlNode[]): YNode {
+  private alias(
+    n: YamlNode & { source: string; resolve(d: Document): unknown },
+    resolving: YamlNode[],
+  ): YNode {
     const [start, , end] = n.range ?? [0, 0, 0];
     const target = n.resolve(this.doc) as YamlNode | undefined;
     if (!target) {
@@ -151,12 +160,16 @@ class Converter {
     return out;
   }
 
-  private map(n: YamlNode & { items: { key: unknown; value: unknown }[] }, resolving: YamlNode[]): YMap {
+  private map(
+    n: YamlNode & { items: { key: unknown; value: unknown }[] },
+    resolving: YamlNode[],
+  ): YMap {
     const [start, , end] = n.range ?? [0, 0, 0];
     const entries: YEntry[] = [];
     const first = new Map<string, YScalar>();
     for (const pair of n.items) {
-      const keyNode = pair.key == null ? this.nullAt(start, start) : this.node(pair.key as YamlNode, resolving);
+      const keyNode =
+        pair.key == null ? this.nullAt(start, start) : this.node(pair.key as YamlNode, resolving);
       if (keyNode.kind !== 'scalar' || keyNode.value === null) {
         this.rep.error({
           code: 'BAD_KEY',
@@ -168,7 +181,10 @@ class Converter {
         continue;
       }
       const key = String(keyNode.value);
-      const value = pair.value == null ? this.nullAt(keyNode.end, keyNode.end) : this.node(pair.value as YamlNode, resolving);
+      const value =
+        pair.value == null
+          ? this.nullAt(keyNode.end, keyNode.end)
+          : this.node(pair.value as YamlNode, resolving);
       const before = first.get(key);
       if (before) {
         this.rep.error({
@@ -178,7 +194,12 @@ class Converter {
           offset: keyNode.start,
           length: keyNode.end - keyNode.start,
           hint: 'remove one of the two; the later one would silently win',
-          related: { file: this.file, offset: before.start, length: before.end - before.start, message: 'first defined here' },
+          related: {
+            file: this.file,
+            offset: before.start,
+            length: before.end - before.start,
+            message: 'first defined here',
+          },
         });
         continue;
       }
@@ -188,7 +209,11 @@ class Converter {
     return { kind: 'map', file: this.file, start, end, entries };
   }
 
-  private scalar(n: YamlNode & { value: unknown; type?: string }, start: number, end: number): YScalar {
+  private scalar(
+    n: YamlNode & { value: unknown; type?: string },
+    start: number,
+    end: number,
+  ): YScalar {
     const v = n.value;
     if (typeof v === 'string') {
       const s: YScalar = { kind: 'scalar', file: this.file, start, end, value: v };
@@ -201,10 +226,14 @@ class Converter {
     if (typeof v === 'number' && Number.isFinite(v)) {
       return { kind: 'scalar', file: this.file, start, end, value: v };
     }
-    if (typeof v === 'bigint') return { kind: 'scalar', file: this.file, start, end, value: Number(v) };
+    if (typeof v === 'bigint')
+      return { kind: 'scalar', file: this.file, start, end, value: Number(v) };
     this.rep.error({
       code: 'UNSUPPORTED_VALUE',
-      message: typeof v === 'number' ? 'infinite and NaN numbers are not allowed' : 'this value has no JSON form',
+      message:
+        typeof v === 'number'
+          ? 'infinite and NaN numbers are not allowed'
+          : 'this value has no JSON form',
       file: this.file,
       offset: start,
       length: end - start,

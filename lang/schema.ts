@@ -5,7 +5,11 @@
  */
 import type { ParamSpec, StageKind } from '../stdlib/types.js';
 
-const EXPRESSION = { type: 'string', pattern: '\\$\\{\\{[\\s\\S]*\\}\\}', description: 'A ${{ }} expression' };
+const EXPRESSION = {
+  type: 'string',
+  pattern: '\\$\\{\\{[\\s\\S]*\\}\\}',
+  description: 'A ${{ }} expression',
+};
 
 const BASE_TYPES: Record<string, object> = {
   number: { type: 'number' },
@@ -24,14 +28,19 @@ function paramSchema(spec: ParamSpec): object {
   if (spec.enum) base.enum = [...spec.enum];
   if (spec.min !== undefined) base.minimum = spec.min;
   if (spec.max !== undefined) base.maximum = spec.max;
-  const typed = spec.type === 'artifact' || spec.type === 'any' || spec.type === 'value' ? base : { anyOf: [base, EXPRESSION] };
+  const typed =
+    spec.type === 'artifact' || spec.type === 'any' || spec.type === 'value'
+      ? base
+      : { anyOf: [base, EXPRESSION] };
   const out: Record<string, unknown> = { ...typed, description: spec.doc };
   if (spec.default !== undefined) out.default = spec.default;
   return out;
 }
 
 function stageSchema(kind: StageKind): object {
-  const required = Object.entries(kind.params).filter(([, p]) => p.required && p.default === undefined).map(([n]) => n);
+  const required = Object.entries(kind.params)
+    .filter(([, p]) => p.required && p.default === undefined)
+    .map(([n]) => n);
   return {
     type: 'object',
     description: kind.doc,
@@ -43,17 +52,29 @@ function stageSchema(kind: StageKind): object {
         type: 'object',
         additionalProperties: false,
         required,
-        properties: Object.fromEntries(Object.entries(kind.params).map(([n, p]) => [n, paramSchema(p)])),
+        properties: Object.fromEntries(
+          Object.entries(kind.params).map(([n, p]) => [n, paramSchema(p)]),
+        ),
       },
-      seed: { anyOf: [{ type: 'integer' }, EXPRESSION], description: 'Seed of this stage; the study seed by default.' },
-      gather: { type: 'array', items: { type: 'string' }, description: 'Sweep axes this stage folds.' },
+      seed: {
+        anyOf: [{ type: 'integer' }, EXPRESSION],
+        description: 'Seed of this stage; the study seed by default.',
+      },
+      gather: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Sweep axes this stage folds.',
+      },
       doc: { type: 'string' },
     },
   };
 }
 
 export function studyJsonSchema(registry: ReadonlyMap<string, StageKind>): object {
-  const axisMap = { type: 'object', additionalProperties: { anyOf: [{ type: 'array' }, EXPRESSION] } };
+  const axisMap = {
+    type: 'object',
+    additionalProperties: { anyOf: [{ type: 'array' }, EXPRESSION] },
+  };
   const kinds = [...registry.values()];
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
@@ -65,8 +86,16 @@ export function studyJsonSchema(registry: ReadonlyMap<string, StageKind>): objec
       name: { type: 'string', description: 'Study name; the file name by default.' },
       description: { type: 'string' },
       seed: { type: 'integer', description: 'Seed of every stage unless overridden.', default: 0 },
-      imports: { type: 'array', items: { type: 'string' }, description: 'Files merged under this one.' },
-      env: { type: 'array', items: { type: 'string' }, description: 'Environment variables readable as env.NAME.' },
+      imports: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Files merged under this one.',
+      },
+      env: {
+        type: 'array',
+        items: { type: 'string' },
+        description: 'Environment variables readable as env.NAME.',
+      },
       params: { type: 'object', description: 'Free values, referenced as params.NAME.' },
       sweep: {
         type: 'object',

@@ -102,6 +102,10 @@ export function parseTemplate(value: string): { template: Template; errors: Temp
     i = close + 2;
   }
   if (text) parts.push({ kind: 'text', text });
-  const whole = parts.length === 1 && parts[0]!.kind === 'expr' && value.startsWith(OPEN) && value.endsWith('}}');
+  const whole =
+    parts.length === 1 &&
+    parts[0]!.kind === 'expr' &&
+    value.startsWith(OPEN) &&
+    value.endsWith('}}');
   return { template: { parts, whole }, errors };
 }

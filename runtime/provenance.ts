@@ -18,7 +18,14 @@ export interface Provenance {
   backend: string;
   node: string;
   packages: Record<string, string>;
-  instances: { id: string; kind: string; key: string; state: string; wallMs?: number; backend?: string }[];
+  instances: {
+    id: string;
+    kind: string;
+    key: string;
+    state: string;
+    wallMs?: number;
+    backend?: string;
+  }[];
 }
 
 const require = createRequire(import.meta.url);
@@ -26,9 +33,9 @@ const require = createRequire(import.meta.url);
 /** Versions of alignlab and of the engine packages it loaded. */
 export function packageVersions(): Record<string, string> {
   const out: Record<string, string> = {};
-  const own = JSON.parse(
-    readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-  ) as { version: string };
+  const own = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   out.alignlab = own.version;
   for (const pkg of [
     '@tensorflow/tfjs-core',

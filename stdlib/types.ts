@@ -5,13 +5,7 @@
  */
 
 /** A JSON value as it appears in resolved stage parameters and outputs. */
-export type Json =
-  | null
-  | boolean
-  | number
-  | string
-  | Json[]
-  | { [key: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Types a stage parameter may declare; the checker enforces them. */
 export type ParamType =

@@ -14,11 +14,16 @@ const root = fileURLToPath(new URL('../../', import.meta.url));
 const cli = join(root, 'dist/cli/main.js');
 const study = join(root, 'experiments/fashion-mnist-quick.yaml');
 const tiny = [
-  '-p', 'params.train_images=120',
-  '-p', 'params.test_images=60',
-  '-p', 'params.epochs=2',
-  '-p', 'params.align_epochs=1',
-  '--backend', 'wasm',
+  '-p',
+  'params.train_images=120',
+  '-p',
+  'params.test_images=60',
+  '-p',
+  'params.epochs=2',
+  '-p',
+  'params.align_epochs=1',
+  '--backend',
+  'wasm',
 ];
 
 function summary(stdout: string) {
@@ -32,12 +37,23 @@ function summary(stdout: string) {
 function row(report: string, name: string): number[] {
   const line = report.split('\n').find((l) => l.startsWith(`| ${name} |`));
   if (!line) throw new Error(`no row ${name} in report:\n${report}`);
-  return line.split('|').slice(2, 6).map((c) => Number.parseFloat(c));
+  return line
+    .split('|')
+    .slice(2, 6)
+    .map((c) => Number.parseFloat(c));
 }
 
 test('tiny quick study: runs, re-runs from cache, re-runs only what a parameter touches', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'alignlab-e2e-'));
-  const args = ['run', study, ...tiny, '--cache-dir', join(dir, 'cache'), '--out', join(dir, 'runs')];
+  const args = [
+    'run',
+    study,
+    ...tiny,
+    '--cache-dir',
+    join(dir, 'cache'),
+    '--out',
+    join(dir, 'runs'),
+  ];
 
   const first = await execa('node', [cli, ...args], { reject: false, cwd: dir });
   t.is(first.exitCode, 0, first.stderr + first.stdout);
@@ -58,11 +74,16 @@ test('tiny quick study: runs, re-runs from cache, re-runs only what a parameter 
   const second = await execa('node', [cli, ...args], { reject: false, cwd: dir });
   t.is(second.exitCode, 0);
   t.deepEqual(summary(second.stdout), { total: 11, executed: 0, cached: 11, failed: 0 });
-  t.is(readFileSync(join(dir, 'runs/report/report.md'), 'utf8').split('## Run provenance')[0],
-    report.split('## Run provenance')[0]);
+  t.is(
+    readFileSync(join(dir, 'runs/report/report.md'), 'utf8').split('## Run provenance')[0],
+    report.split('## Run provenance')[0],
+  );
 
   // lambda only reaches the fine-tuning: align, explain, metrics x 2, report.
-  const third = await execa('node', [cli, ...args, '-p', 'params.lambda=2'], { reject: false, cwd: dir });
+  const third = await execa('node', [cli, ...args, '-p', 'params.lambda=2'], {
+    reject: false,
+    cwd: dir,
+  });
   t.is(third.exitCode, 0, third.stderr);
   t.deepEqual(summary(third.stdout), { total: 11, executed: 7, cached: 4, failed: 0 });
 });

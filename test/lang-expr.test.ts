@@ -22,11 +22,17 @@ function run(src: string): Value {
 
 function failure(src: string): { code: string; message: string; at: string } {
   const parsed = parseExpression(src);
-  if (parsed.error) return { code: 'SYNTAX', message: parsed.error.message, at: src.slice(parsed.error.offset, parsed.error.offset + parsed.error.length) };
+  if (parsed.error)
+    return {
+      code: 'SYNTAX',
+      message: parsed.error.message,
+      at: src.slice(parsed.error.offset, parsed.error.offset + parsed.error.length),
+    };
   try {
     run(src);
   } catch (e) {
-    if (e instanceof EvalError) return { code: e.code, message: e.message, at: src.slice(e.offset, e.end) };
+    if (e instanceof EvalError)
+      return { code: e.code, message: e.message, at: src.slice(e.offset, e.end) };
     throw e;
   }
   throw new Error(`expected ${src} to fail`);
@@ -103,7 +109,12 @@ const failures: [string, string, string, string][] = [
   ['params.constructor', 'UNKNOWN_KEY', 'there is no key `constructor` here', 'constructor'],
   ['{a: 1}.__proto__', 'UNKNOWN_KEY', 'there is no key `__proto__` here', '__proto__'],
   ['"x".length', 'NOT_A_MAP', '`.length` reads a key of a map, but this is a string', 'length'],
-  ['params.epochs.toString()', 'NOT_CALLABLE', 'only library functions can be called', 'params.epochs.toString'],
+  [
+    'params.epochs.toString()',
+    'NOT_CALLABLE',
+    'only library functions can be called',
+    'params.epochs.toString',
+  ],
   ['eval("1")', 'UNKNOWN_FUNCTION', 'unknown function `eval`', 'eval'],
   ['process.env', 'UNKNOWN_NAME', 'unknown name `process`', 'process'],
   ['1 / 0', 'DIVISION_BY_ZERO', 'division by zero', '0'],
@@ -113,8 +124,18 @@ const failures: [string, string, string, string][] = [
   ['[1][3]', 'INDEX_OUT_OF_RANGE', 'index 3 is outside 0..0', '3'],
   ['sweep.targte', 'UNKNOWN_AXIS', 'there is no sweep axis `targte`', 'targte'],
   ['env.USER', 'UNDECLARED_ENV', 'environment variable `USER` is not declared', 'USER'],
-  ['stages.train', 'BAD_STAGE_REFERENCE', "name one of the stage's outputs: `stages.NAME.OUTPUT`", 'stages.train'],
-  ['stages.train.model + 1', 'BAD_STAGE_REFERENCE', 'a stage output cannot be used in arithmetic or comparisons; it is known only once the stage has run', 'stages.train.model'],
+  [
+    'stages.train',
+    'BAD_STAGE_REFERENCE',
+    "name one of the stage's outputs: `stages.NAME.OUTPUT`",
+    'stages.train',
+  ],
+  [
+    'stages.train.model + 1',
+    'BAD_STAGE_REFERENCE',
+    'a stage output cannot be used in arithmetic or comparisons; it is known only once the stage has run',
+    'stages.train.model',
+  ],
   ['range(1, 2, 0)', 'BAD_ARGUMENT', 'the step of `range` cannot be 0', '0'],
   ['len(3)', 'BAD_ARGUMENT', '`len` needs a list, map or string, not a number', '3'],
   ['min()', 'BAD_ARGUMENT', '`min` takes at least 1 arguments, not 0', 'min()'],
@@ -133,7 +154,9 @@ for (const [src, code, message, at] of failures) {
 }
 
 test('templates split text, expressions and escapes', (t) => {
-  const { template, errors } = parseTemplate('run-${{ sweep.lr }}-$${{ literal }}-${{ {a: {b: 1}}.a.b }}');
+  const { template, errors } = parseTemplate(
+    'run-${{ sweep.lr }}-$${{ literal }}-${{ {a: {b: 1}}.a.b }}',
+  );
   t.deepEqual(errors, []);
   t.false(template.whole);
   t.deepEqual(
@@ -142,5 +165,8 @@ test('templates split text, expressions and escapes', (t) => {
   );
   t.true(parseTemplate('${{ 1 }}').template.whole);
   t.false(parseTemplate(' ${{ 1 }}').template.whole);
-  t.deepEqual(parseTemplate('a ${{ 1 ').errors.map((e) => [e.code, e.index]), [['UNCLOSED_EXPRESSION', 2]]);
+  t.deepEqual(
+    parseTemplate('a ${{ 1 ').errors.map((e) => [e.code, e.index]),
+    [['UNCLOSED_EXPRESSION', 2]],
+  );
 });

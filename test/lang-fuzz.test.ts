@@ -59,7 +59,62 @@ stages:
 `;
 const BASE = 'params: {epochs: 1, extra: true}\nstages:\n  data: {kind: fashion-mnist}\n';
 
-const TOKENS = ['${{', '}}', '$${{', ':', ': ', '- ', '-', '&a', '*a', '*anc', '[', ']', '{', '}', ',', "'", '"', '\\', '\n', '\n  ', '  ', '\t', '#', 'stages.', 'sweep.', 'params.', 'stages.train.model', ' ** ', ' ? ', '!', '(', ')', '1e309', '0x1F', '.inf', 'null', '~', '|', '>', '!!binary', '---', '...', 'gather: [lr]', 'kind: train', 'kind:', 'with:', 'range(100000)', 'linspace(0,1,1e9)', '%', '/0', '\u00e9', '\r\n', '__proto__', 'constructor'];
+const TOKENS = [
+  '${{',
+  '}}',
+  '$${{',
+  ':',
+  ': ',
+  '- ',
+  '-',
+  '&a',
+  '*a',
+  '*anc',
+  '[',
+  ']',
+  '{',
+  '}',
+  ',',
+  "'",
+  '"',
+  '\\',
+  '\n',
+  '\n  ',
+  '  ',
+  '\t',
+  '#',
+  'stages.',
+  'sweep.',
+  'params.',
+  'stages.train.model',
+  ' ** ',
+  ' ? ',
+  '!',
+  '(',
+  ')',
+  '1e309',
+  '0x1F',
+  '.inf',
+  'null',
+  '~',
+  '|',
+  '>',
+  '!!binary',
+  '---',
+  '...',
+  'gather: [lr]',
+  'kind: train',
+  'kind:',
+  'with:',
+  'range(100000)',
+  'linspace(0,1,1e9)',
+  '%',
+  '/0',
+  '\u00e9',
+  '\r\n',
+  '__proto__',
+  'constructor',
+];
 
 function mutate(text: string, rnd: () => number): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)]!;
@@ -95,9 +150,11 @@ function mutate(text: string, rnd: () => number): string {
       case 6: // insert a token
         text = text.slice(0, p) + pick(TOKENS) + text.slice(p);
         break;
-      case 7: { // replace a word with a token
+      case 7: {
+        // replace a word with a token
         const m = /[\w.]+/.exec(text.slice(p));
-        if (m) text = text.slice(0, p + m.index) + pick(TOKENS) + text.slice(p + m.index + m[0].length);
+        if (m)
+          text = text.slice(0, p + m.index) + pick(TOKENS) + text.slice(p + m.index + m[0].length);
         break;
       }
       default: // re-indent a line
@@ -108,7 +165,13 @@ function mutate(text: string, rnd: () => number): string {
   return text;
 }
 
-function checkPosition(t: { fail(m: string): void }, d: Diagnostic['pos'], length: number, sources: Map<string, string>, what: string): boolean {
+function checkPosition(
+  t: { fail(m: string): void },
+  d: Diagnostic['pos'],
+  length: number,
+  sources: Map<string, string>,
+  what: string,
+): boolean {
   const text = sources.get(d.file);
   if (text === undefined) return (t.fail(`${what}: unknown file ${d.file}`), false);
   const lines = text.split('\n');
@@ -135,7 +198,14 @@ test(`${RUNS} mutated studies never crash and locate every diagnostic`, async (t
   let diagnostics = 0;
   for (let run = 0; run < RUNS; run++) {
     const source = mutate(rnd() < 0.5 ? SAMPLE : RICH, rnd);
-    const options = rnd() < 0.1 ? { params: [mutate('params.epochs=5', rnd)], sweep: [mutate('target=in_mask,out_mask', rnd)], seed: 1 } : {};
+    const options =
+      rnd() < 0.1
+        ? {
+            params: [mutate('params.epochs=5', rnd)],
+            sweep: [mutate('target=in_mask,out_mask', rnd)],
+            seed: 1,
+          }
+        : {};
     let r;
     try {
       r = await checkText(source, options, { 'base.yaml': rnd() < 0.9 ? BASE : mutate(BASE, rnd) });
@@ -145,16 +215,22 @@ test(`${RUNS} mutated studies never crash and locate every diagnostic`, async (t
     }
     for (const d of r.diagnostics) {
       diagnostics++;
-      if (!/^[A-Z][A-Z0-9_]*$/.test(d.code) || !d.message) t.fail(`run ${run}: bad diagnostic ${JSON.stringify(d)}`);
+      if (!/^[A-Z][A-Z0-9_]*$/.test(d.code) || !d.message)
+        t.fail(`run ${run}: bad diagnostic ${JSON.stringify(d)}`);
       if (!checkPosition(t, d.pos, d.length, r.sources, `run ${run} ${d.code}`)) return;
-      if (d.related && !checkPosition(t, d.related.pos, d.related.length, r.sources, `run ${run} related`)) return;
+      if (
+        d.related &&
+        !checkPosition(t, d.related.pos, d.related.length, r.sources, `run ${run} related`)
+      )
+        return;
       formatDiagnostic(d, r.sources, true);
     }
     if (r.plan) {
       withPlan++;
       const seen = new Set<string>();
       for (const inst of r.plan.instances) {
-        if (!inst.deps.every((dep) => seen.has(dep))) t.fail(`run ${run}: ${inst.id} comes before its dependencies`);
+        if (!inst.deps.every((dep) => seen.has(dep)))
+          t.fail(`run ${run}: ${inst.id} comes before its dependencies`);
         seen.add(inst.id);
       }
     }

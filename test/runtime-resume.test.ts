@@ -50,7 +50,10 @@ test('a run killed with SIGKILL resumes without recomputing finished work', asyn
   const counter = join(dir, 'count');
   const first = startRun(dir, slowPlan(counter));
   await waitFor(first.events, (e) => e.type === 'instance-done' && e.instance === 'quick');
-  await waitFor(first.events, (e) => e.type === 'instance-progress' && e.instance === 'slow' && e.step >= 3);
+  await waitFor(
+    first.events,
+    (e) => e.type === 'instance-progress' && e.instance === 'slow' && e.step >= 3,
+  );
   first.child.kill('SIGKILL');
   await finish(first.child);
   // The orphaned worker notices its parent is gone, saves a checkpoint, exits.
@@ -76,11 +79,17 @@ test('Ctrl-C stops the run with exit 130, keeping a checkpoint to resume from', 
   const dir = tempDir();
   const counter = join(dir, 'count');
   const first = startRun(dir, slowPlan(counter));
-  await waitFor(first.events, (e) => e.type === 'instance-progress' && e.instance === 'slow' && e.step >= 2);
+  await waitFor(
+    first.events,
+    (e) => e.type === 'instance-progress' && e.instance === 'slow' && e.step >= 2,
+  );
   first.child.kill('SIGINT');
   const result = await finish(first.child);
   t.is(result.exitCode, 130);
-  const end = first.events.find((e) => e.type === 'run-end') as Extract<RunEvent, { type: 'run-end' }>;
+  const end = first.events.find((e) => e.type === 'run-end') as Extract<
+    RunEvent,
+    { type: 'run-end' }
+  >;
   t.true(end.summary.interrupted);
   t.is(end.summary.failed, 0);
   const checkpoints = readdirSync(join(dir, 'cache', 'checkpoints'));
@@ -88,7 +97,10 @@ test('Ctrl-C stops the run with exit 130, keeping a checkpoint to resume from', 
 
   const second = startRun(dir, slowPlan(counter));
   t.is((await finish(second.child)).exitCode, 0);
-  t.like(second.events.find((e) => e.type === 'run-end'), { summary: { cached: 1, failed: 0 } });
+  t.like(
+    second.events.find((e) => e.type === 'run-end'),
+    { summary: { cached: 1, failed: 0 } },
+  );
   const slowLog = second.events.find((e) => e.type === 'instance-start' && e.instance === 'slow');
   t.regex(readFileSync((slowLog as { log: string }).log, 'utf8'), /resuming at step [1-9]/);
 });

@@ -93,12 +93,20 @@ test('a corrupt input entry is reported, moved aside and recomputed', async (t) 
   const second = await runFixture(plan('two'), dir);
   const corrupt = eventsOf(second.events, 'entry-corrupt');
   t.is(corrupt.length, 1);
-  t.like(corrupt[0], { instance: 'a', problem: 'file out/files/value.txt does not match its digest' });
+  t.like(corrupt[0], {
+    instance: 'a',
+    problem: 'file out/files/value.txt does not match its digest',
+  });
   t.like(second.summary, { executed: 2, failed: 0 });
   t.deepEqual(executions(counter), { a: 2, b: 2 });
   // b read the recomputed value, not the tampered file.
-  const b = await store.manifest(eventsOf(second.events, 'instance-done').find((e) => e.instance === 'b')!.key as never);
-  t.deepEqual((b!.outputs.value as unknown as { value: { read: unknown } }).value.read, { value: 1, read: null });
+  const b = await store.manifest(
+    eventsOf(second.events, 'instance-done').find((e) => e.instance === 'b')!.key as never,
+  );
+  t.deepEqual((b!.outputs.value as unknown as { value: { read: unknown } }).value.read, {
+    value: 1,
+    read: null,
+  });
   t.deepEqual((await verifyCache(join(dir, 'cache'), false)).problems, []);
 });
 
@@ -117,7 +125,10 @@ test('published reports are copied and verified, and their text is reported', as
   t.like(provenance, { study: 'report', backend: 'cpu' });
   t.deepEqual(
     provenance.instances.map((i: { id: string; state: string }) => [i.id, i.state]),
-    [['a', 'done'], ['rep', 'done']],
+    [
+      ['a', 'done'],
+      ['rep', 'done'],
+    ],
   );
 
   // A tampered report entry is not published; it is computed again.

@@ -9,7 +9,12 @@ test.before(wasm);
 
 const TOL = 1e-5;
 
-function assertClose(t: import('ava').ExecutionContext, got: ArrayLike<number>, want: number[], tol = TOL) {
+function assertClose(
+  t: import('ava').ExecutionContext,
+  got: ArrayLike<number>,
+  want: number[],
+  tol = TOL,
+) {
   t.is(got.length, want.length);
   const diff = Math.max(...want.map((w, i) => Math.abs(got[i] - w)));
   t.true(diff <= tol, `got [${Array.from(got)}], want [${want}] (max diff ${diff})`);
@@ -35,7 +40,12 @@ const linearCases: [string, ExplainerName, Partial<ExplainOptions>, number[]][] 
   ['lrp epsilon', 'lrp', { rule: 'epsilon' }, [2, -2, -3]],
   ['lrp epsilon_plus (dense layers use epsilon)', 'lrp', { rule: 'epsilon_plus' }, [2, -2, -3]],
   ['gradient, seed output, is -2.5 w', 'gradient', { seed: 'output' }, [-2.5, 5, -7.5]],
-  ['integrated gradients, seed output', 'integrated_gradients', { seed: 'output', steps: 1 }, [-5, 5, 7.5]],
+  [
+    'integrated gradients, seed output',
+    'integrated_gradients',
+    { seed: 'output', steps: 1 },
+    [-5, 5, 7.5],
+  ],
 ];
 
 for (const [title, name, opts, want] of linearCases) {
@@ -79,10 +89,14 @@ for (const [title, name, opts, want] of mlpCases) {
 function gapModel(): Model {
   const k = tf.variable(tf.tensor2d([[1], [-1]]));
   const b = tf.variable(tf.zeros([1]));
-  return makeModel({ arch: 'gap', input: [2, 2, 2], classes: 1 }, [
-    { name: 'head/kernel', value: k },
-    { name: 'head/bias', value: b },
-  ], (x, ops) => ops.dense(tf.mean(ops.tap(x), [1, 2]), k, b) as tf.Tensor2D);
+  return makeModel(
+    { arch: 'gap', input: [2, 2, 2], classes: 1 },
+    [
+      { name: 'head/kernel', value: k },
+      { name: 'head/bias', value: b },
+    ],
+    (x, ops) => ops.dense(tf.mean(ops.tap(x), [1, 2]), k, b) as tf.Tensor2D,
+  );
 }
 
 test('gradcam of A1 = [[1,0],[0,0]], A2 = [[0,0],[0,2]] with head [1,-1]', (t) => {
@@ -122,14 +136,23 @@ for (const arch of ['cnn', 'densenet'] as const) {
   // zero inputs (padding, inactive units) break.
   for (const rule of ['epsilon', 'epsilon_plus'] as const) {
     test(`lrp ${rule} conserves relevance on a bias-free ${arch}`, (t) => {
-      const m = createModel({ arch, input: [8, 8, 1], classes: 3, widths: arch === 'cnn' ? [3, 4, 4, 5] : [4, 3] }, 11);
-      const x = tf.tensor4d(Array.from({ length: 128 }, (_, i) => ((i * 37) % 17) / 17), [2, 8, 8, 1]);
+      const m = createModel(
+        { arch, input: [8, 8, 1], classes: 3, widths: arch === 'cnn' ? [3, 4, 4, 5] : [4, 3] },
+        11,
+      );
+      const x = tf.tensor4d(
+        Array.from({ length: 128 }, (_, i) => ((i * 37) % 17) / 17),
+        [2, 8, 8, 1],
+      );
       const y = tf.tensor1d([0, 2], 'int32');
       const z = m.apply(x).arraySync();
       const r = explain('lrp', m, x, y, { rule }).reshape([2, 64]).sum(1).arraySync() as number[];
       const want = [z[0][0], z[1][2]];
       for (let i = 0; i < 2; i++) {
-        t.true(Math.abs(r[i] - want[i]) <= 1e-4 * Math.max(1, Math.abs(want[i])), `${r[i]} vs ${want[i]}`);
+        t.true(
+          Math.abs(r[i] - want[i]) <= 1e-4 * Math.max(1, Math.abs(want[i])),
+          `${r[i]} vs ${want[i]}`,
+        );
       }
       t.true(Math.abs(want[0]) > 1e-3);
     });
@@ -140,8 +163,10 @@ test('lrp alpha_beta on one 1x1 convolution: a = [1, 2], w = [1, -1] gives [-2, 
   // z = -1, z+ = 1, z- = -2: R_1 = 2 * 1 / 1 * z, R_2 = -1 * (-2) / (-2) * z.
   const k = tf.variable(tf.tensor4d([1, -1], [1, 1, 2, 1]));
   const b = tf.variable(tf.zeros([1]));
-  const m = makeModel({ arch: 'conv1x1', input: [1, 1, 2], classes: 1 }, [], (x, ops) =>
-    tf.reshape(ops.conv(x, k, b), [-1, 1]) as tf.Tensor2D,
+  const m = makeModel(
+    { arch: 'conv1x1', input: [1, 1, 2], classes: 1 },
+    [],
+    (x, ops) => tf.reshape(ops.conv(x, k, b), [-1, 1]) as tf.Tensor2D,
   );
   const x = tf.tensor4d([1, 2], [1, 1, 1, 2]);
   const y = tf.tensor1d([0], 'int32');
@@ -151,7 +176,10 @@ test('lrp alpha_beta on one 1x1 convolution: a = [1, 2], w = [1, -1] gives [-2, 
 
 test('lrp alpha_beta differs from epsilon_plus on a CNN', (t) => {
   const m = createModel({ arch: 'cnn', input: [8, 8, 1], classes: 3, widths: [3, 4, 4, 5] }, 11);
-  const x = tf.tensor4d(Array.from({ length: 64 }, (_, i) => ((i * 37) % 17) / 17), [1, 8, 8, 1]);
+  const x = tf.tensor4d(
+    Array.from({ length: 64 }, (_, i) => ((i * 37) % 17) / 17),
+    [1, 8, 8, 1],
+  );
   const y = tf.tensor1d([1], 'int32');
   const a = explain('lrp', m, x, y, { rule: 'alpha_beta' });
   const b = explain('lrp', m, x, y, { rule: 'epsilon_plus' });
@@ -160,7 +188,10 @@ test('lrp alpha_beta differs from epsilon_plus on a CNN', (t) => {
 
 test('smoothgrad draws the same noise for the same seed and other noise for another', (t) => {
   const m = createModel({ arch: 'mlp', input: [4, 4, 1], classes: 2, widths: [6] }, 3);
-  const x = tf.tensor4d(Array.from({ length: 16 }, (_, i) => i / 16), [1, 4, 4, 1]);
+  const x = tf.tensor4d(
+    Array.from({ length: 16 }, (_, i) => i / 16),
+    [1, 4, 4, 1],
+  );
   const y = tf.tensor1d([1], 'int32');
   // Noise large enough to change which ReLUs are active.
   const run = (noiseSeed: number) =>

@@ -106,7 +106,12 @@ test('training steps leak no tensors', async (t) => {
 
 test('a resumed training run ends bit-identical to an uninterrupted one', async (t) => {
   const data = tinyDataset(20);
-  const spec = { arch: 'cnn', input: [8, 8, 1] as [number, number, number], classes: 3, widths: [2, 3, 3, 4] };
+  const spec = {
+    arch: 'cnn',
+    input: [8, 8, 1] as [number, number, number],
+    classes: 3,
+    widths: [2, 3, 3, 4],
+  };
   const run = async (ctx: ReturnType<typeof fakeContext>, stopAfter?: number) => {
     const model = createModel(spec, 5);
     let calls = 0;

@@ -21,7 +21,9 @@ const close = (t: ExecutionContext, got: number, want: number, what = '') =>
 // R = 4x4 map with values 0..15 in row-major order.
 const R = Array.from({ length: 16 }, (_, i) => i);
 const square = (rows: number[], cols: number[]) =>
-  Array.from({ length: 16 }, (_, i) => (rows.includes(Math.floor(i / 4)) && cols.includes(i % 4) ? 1 : 0));
+  Array.from({ length: 16 }, (_, i) =>
+    rows.includes(Math.floor(i / 4)) && cols.includes(i % 4) ? 1 : 0,
+  );
 const topLeft = square([0, 1], [0, 1]);
 const bottomRight = square([2, 3], [2, 3]);
 

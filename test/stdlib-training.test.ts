@@ -7,8 +7,21 @@ import { fit } from '../stdlib/training.js';
 
 test.before(wasm);
 
-const spec = { arch: 'cnn', input: [8, 8, 1] as [number, number, number], classes: 3, widths: [2, 3, 3, 4] };
-const settings = { epochs: 2, batchSize: 4, lr: 1e-3, weightDecay: 0, clipNorm: 0, seed: 1, checkpointEvery: 0 };
+const spec = {
+  arch: 'cnn',
+  input: [8, 8, 1] as [number, number, number],
+  classes: 3,
+  widths: [2, 3, 3, 4],
+};
+const settings = {
+  epochs: 2,
+  batchSize: 4,
+  lr: 1e-3,
+  weightDecay: 0,
+  clipNorm: 0,
+  seed: 1,
+  checkpointEvery: 0,
+};
 
 test('a NaN loss fails the stage naming the instance, metric and step', async (t) => {
   const model = createModel(spec, 1);

@@ -26,7 +26,12 @@ export interface Scope {
 
 const ROOTS = ['params', 'sweep', 'stages', 'env', 'seed'];
 
-function fail(code: string, message: string, at: { offset: number; end: number }, hint?: string): never {
+function fail(
+  code: string,
+  message: string,
+  at: { offset: number; end: number },
+  hint?: string,
+): never {
   throw new EvalError(code, message, at.offset, at.end, hint);
 }
 
@@ -39,7 +44,12 @@ export function evaluate(e: Expr, scope: Scope): Value {
     case 'map': {
       const out: { [key: string]: Value } = {};
       for (const en of e.entries) {
-        Object.defineProperty(out, en.key, { value: evaluate(en.value, scope), enumerable: true, writable: true, configurable: true });
+        Object.defineProperty(out, en.key, {
+          value: evaluate(en.value, scope),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       return out;
     }
@@ -57,7 +67,11 @@ export function evaluate(e: Expr, scope: Scope): Value {
     case 'conditional': {
       const test = evaluate(e.test, scope);
       if (typeof test !== 'boolean') {
-        fail('TYPE_MISMATCH', `the condition before \`?\` must be true or false, not ${typeName(test)}`, e.test);
+        fail(
+          'TYPE_MISMATCH',
+          `the condition before \`?\` must be true or false, not ${typeName(test)}`,
+          e.test,
+        );
       }
       return evaluate(test ? e.then : e.otherwise, scope);
     }
@@ -73,11 +87,16 @@ function evalName(name: string, at: { offset: number; end: number }, scope: Scop
     case 'seed':
       return scope.seed;
     case 'stages':
-      return fail('BAD_STAGE_REFERENCE', 'name a stage and one of its outputs: `stages.NAME.OUTPUT`', at);
+      return fail(
+        'BAD_STAGE_REFERENCE',
+        'name a stage and one of its outputs: `stages.NAME.OUTPUT`',
+        at,
+      );
     case 'env':
       return fail('BAD_ENV_REFERENCE', 'name a variable: `env.NAME`', at);
   }
-  if (FUNCTIONS[name]) return fail('NOT_CALLED', `\`${name}\` is a function; call it: \`${name}(…)\``, at);
+  if (FUNCTIONS[name])
+    return fail('NOT_CALLED', `\`${name}\` is a function; call it: \`${name}(…)\``, at);
   return fail('UNKNOWN_NAME', `unknown name \`${name}\``, at, didYouMean(name, ROOTS));
 }
 
@@ -90,7 +109,7 @@ function evalAccess(e: Expr & { type: 'member' | 'index' }, scope: Scope): Value
     if (path.length !== 3) {
       const msg =
         path.length < 3
-          ? 'name one of the stage\'s outputs: `stages.NAME.OUTPUT`'
+          ? "name one of the stage's outputs: `stages.NAME.OUTPUT`"
           : 'a stage output is known only once the stage has run; refer to the whole output `stages.NAME.OUTPUT`';
       fail('BAD_STAGE_REFERENCE', msg, e);
     }
@@ -99,20 +118,41 @@ function evalAccess(e: Expr & { type: 'member' | 'index' }, scope: Scope): Value
   if (path && root === 'sweep' && path.length >= 2) {
     const axis = path[1]!;
     if (!scope.axes.includes(axis.name)) {
-      fail('UNKNOWN_AXIS', `there is no sweep axis \`${axis.name}\``, axis, didYouMean(axis.name, scope.axes));
+      fail(
+        'UNKNOWN_AXIS',
+        `there is no sweep axis \`${axis.name}\``,
+        axis,
+        didYouMean(axis.name, scope.axes),
+      );
     }
     if (scope.gathered.has(axis.name)) {
-      fail('GATHERED_AXIS_USED', `axis \`${axis.name}\` is gathered by this stage, so it has no single value here`, axis, 'read the axis values from the gathered entries instead');
+      fail(
+        'GATHERED_AXIS_USED',
+        `axis \`${axis.name}\` is gathered by this stage, so it has no single value here`,
+        axis,
+        'read the axis values from the gathered entries instead',
+      );
     }
     if (path.length === 2) return scope.sweep[axis.name] ?? null;
   }
   if (path && root === 'env' && path.length === 2) {
     const v = path[1]!;
     if (!scope.env.has(v.name)) {
-      fail('UNDECLARED_ENV', `environment variable \`${v.name}\` is not declared`, v, `add it to the study: \`env: [${v.name}]\``);
+      fail(
+        'UNDECLARED_ENV',
+        `environment variable \`${v.name}\` is not declared`,
+        v,
+        `add it to the study: \`env: [${v.name}]\``,
+      );
     }
     const value = scope.env.get(v.name);
-    if (value === undefined) fail('ENV_NOT_SET', `environment variable \`${v.name}\` is not set`, v, `set ${v.name} before running the study`);
+    if (value === undefined)
+      fail(
+        'ENV_NOT_SET',
+        `environment variable \`${v.name}\` is not set`,
+        v,
+        `set ${v.name} before running the study`,
+      );
     return value;
   }
 
@@ -124,18 +164,29 @@ function evalAccess(e: Expr & { type: 'member' | 'index' }, scope: Scope): Value
 
 function member(object: Value, name: string, at: { offset: number; end: number }): Value {
   if (object instanceof StageRef) {
-    fail('BAD_STAGE_REFERENCE', 'a stage output is known only once the stage has run; pass the whole output', at);
+    fail(
+      'BAD_STAGE_REFERENCE',
+      'a stage output is known only once the stage has run; pass the whole output',
+      at,
+    );
   }
-  if (!isMap(object)) fail('NOT_A_MAP', `\`.${name}\` reads a key of a map, but this is ${typeName(object)}`, at);
+  if (!isMap(object))
+    fail('NOT_A_MAP', `\`.${name}\` reads a key of a map, but this is ${typeName(object)}`, at);
   if (!Object.hasOwn(object, name)) {
-    fail('UNKNOWN_KEY', `there is no key \`${name}\` here`, at, didYouMean(name, Object.keys(object)));
+    fail(
+      'UNKNOWN_KEY',
+      `there is no key \`${name}\` here`,
+      at,
+      didYouMean(name, Object.keys(object)),
+    );
   }
   return object[name]!;
 }
 
 function indexInto(object: Value, index: Value, at: { offset: number; end: number }): Value {
   if (isMap(object)) {
-    if (typeof index !== 'string') fail('TYPE_MISMATCH', `a map is indexed by a string, not ${typeName(index)}`, at);
+    if (typeof index !== 'string')
+      fail('TYPE_MISMATCH', `a map is indexed by a string, not ${typeName(index)}`, at);
     return member(object, index, at);
   }
   if (Array.isArray(object) || typeof object === 'string') {
@@ -147,7 +198,11 @@ function indexInto(object: Value, index: Value, at: { offset: number; end: numbe
     }
     return object[index]!;
   }
-  return fail('TYPE_MISMATCH', `only lists, maps and strings can be indexed, not ${typeName(object)}`, at);
+  return fail(
+    'TYPE_MISMATCH',
+    `only lists, maps and strings can be indexed, not ${typeName(object)}`,
+    at,
+  );
 }
 
 function evalCall(e: Expr & { type: 'call' }, scope: Scope): Value {
@@ -156,11 +211,21 @@ function evalCall(e: Expr & { type: 'call' }, scope: Scope): Value {
   }
   const fn = FUNCTIONS[e.callee.name];
   if (!fn) {
-    return fail('UNKNOWN_FUNCTION', `unknown function \`${e.callee.name}\``, e.callee, didYouMean(e.callee.name, FUNCTION_NAMES));
+    return fail(
+      'UNKNOWN_FUNCTION',
+      `unknown function \`${e.callee.name}\``,
+      e.callee,
+      didYouMean(e.callee.name, FUNCTION_NAMES),
+    );
   }
   const args = e.args.map((a) => {
     const value = evaluate(a, scope);
-    if (value instanceof StageRef) fail('BAD_STAGE_REFERENCE', 'a stage output cannot be passed to a function; it is known only once the stage has run', a);
+    if (value instanceof StageRef)
+      fail(
+        'BAD_STAGE_REFERENCE',
+        'a stage output cannot be passed to a function; it is known only once the stage has run',
+        a,
+      );
     return { value, offset: a.offset, end: a.end };
   });
   return fn(args, e);
@@ -169,10 +234,12 @@ function evalCall(e: Expr & { type: 'call' }, scope: Scope): Value {
 function evalUnary(e: Expr & { type: 'unary' }, scope: Scope): Value {
   const v = evaluate(e.operand, scope);
   if (e.op === '!') {
-    if (typeof v !== 'boolean') fail('TYPE_MISMATCH', `\`!\` needs true or false, not ${typeName(v)}`, e.operand);
+    if (typeof v !== 'boolean')
+      fail('TYPE_MISMATCH', `\`!\` needs true or false, not ${typeName(v)}`, e.operand);
     return !v;
   }
-  if (typeof v !== 'number') fail('TYPE_MISMATCH', `\`${e.op}\` needs a number, not ${typeName(v)}`, e.operand);
+  if (typeof v !== 'number')
+    fail('TYPE_MISMATCH', `\`${e.op}\` needs a number, not ${typeName(v)}`, e.operand);
   return e.op === '-' ? -v : v;
 }
 
@@ -182,17 +249,26 @@ function evalBinary(e: Expr & { type: 'binary' }, scope: Scope): Value {
   // && and || look at their right side only when needed.
   if (e.op === '&&' || e.op === '||') {
     const l = evaluate(e.left, scope);
-    if (typeof l !== 'boolean') fail('TYPE_MISMATCH', `\`${e.op}\` needs true or false, not ${typeName(l)}`, e.left);
+    if (typeof l !== 'boolean')
+      fail('TYPE_MISMATCH', `\`${e.op}\` needs true or false, not ${typeName(l)}`, e.left);
     if (e.op === '&&' ? !l : l) return l;
     const r = evaluate(e.right, scope);
-    if (typeof r !== 'boolean') fail('TYPE_MISMATCH', `\`${e.op}\` needs true or false, not ${typeName(r)}`, e.right);
+    if (typeof r !== 'boolean')
+      fail('TYPE_MISMATCH', `\`${e.op}\` needs true or false, not ${typeName(r)}`, e.right);
     return r;
   }
   const l = evaluate(e.left, scope);
   const r = evaluate(e.right, scope);
-  for (const [v, side] of [[l, e.left], [r, e.right]] as const) {
+  for (const [v, side] of [
+    [l, e.left],
+    [r, e.right],
+  ] as const) {
     if (v instanceof StageRef) {
-      fail('BAD_STAGE_REFERENCE', 'a stage output cannot be used in arithmetic or comparisons; it is known only once the stage has run', side);
+      fail(
+        'BAD_STAGE_REFERENCE',
+        'a stage output cannot be used in arithmetic or comparisons; it is known only once the stage has run',
+        side,
+      );
     }
   }
   if (e.op === '==') return deepEqual(l, r);
@@ -200,17 +276,33 @@ function evalBinary(e: Expr & { type: 'binary' }, scope: Scope): Value {
   if (e.op === '+' && typeof l === 'string' && typeof r === 'string') return l + r;
   if (e.op === '+' && Array.isArray(l) && Array.isArray(r)) return [...l, ...r];
   if (['<', '<=', '>', '>='].includes(e.op)) {
-    const same = (typeof l === 'number' && typeof r === 'number') || (typeof l === 'string' && typeof r === 'string');
-    if (!same) fail('TYPE_MISMATCH', `\`${e.op}\` compares two numbers or two strings, not ${typeName(l)} and ${typeName(r)}`, opAt);
+    const same =
+      (typeof l === 'number' && typeof r === 'number') ||
+      (typeof l === 'string' && typeof r === 'string');
+    if (!same)
+      fail(
+        'TYPE_MISMATCH',
+        `\`${e.op}\` compares two numbers or two strings, not ${typeName(l)} and ${typeName(r)}`,
+        opAt,
+      );
     const a = l as number | string;
     const b = r as number | string;
     return e.op === '<' ? a < b : e.op === '<=' ? a <= b : e.op === '>' ? a > b : a >= b;
   }
   if (typeof l !== 'number' || typeof r !== 'number') {
-    const hint = e.op === '+' && (typeof l === 'string' || typeof r === 'string') ? 'to build a string, use interpolation or `format`' : undefined;
-    fail('TYPE_MISMATCH', `\`${e.op}\` needs two numbers, not ${typeName(l)} and ${typeName(r)}`, opAt, hint);
+    const hint =
+      e.op === '+' && (typeof l === 'string' || typeof r === 'string')
+        ? 'to build a string, use interpolation or `format`'
+        : undefined;
+    fail(
+      'TYPE_MISMATCH',
+      `\`${e.op}\` needs two numbers, not ${typeName(l)} and ${typeName(r)}`,
+      opAt,
+      hint,
+    );
   }
-  if ((e.op === '/' || e.op === '%') && r === 0) fail('DIVISION_BY_ZERO', 'division by zero', e.right);
+  if ((e.op === '/' || e.op === '%') && r === 0)
+    fail('DIVISION_BY_ZERO', 'division by zero', e.right);
   const out = arithmetic(e.op, l, r);
   if (!Number.isFinite(out)) fail('NOT_A_NUMBER', `the result ${out} is not a finite number`, opAt);
   return out;

@@ -32,7 +32,13 @@ function int(a: Arg | undefined, call: { offset: number; end: number }, what: st
   return n;
 }
 
-function arity(args: Arg[], call: { offset: number; end: number }, name: string, min: number, max: number): void {
+function arity(
+  args: Arg[],
+  call: { offset: number; end: number },
+  name: string,
+  min: number,
+  max: number,
+): void {
   if (args.length < min || args.length > max) {
     const want = min === max ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
     fail(call, `\`${name}\` takes ${want} argument${want === '1' ? '' : 's'}, not ${args.length}`);
@@ -48,7 +54,9 @@ function numbersOf(args: Arg[], call: { offset: number; end: number }, name: str
   arity(args, call, name, 1, Infinity);
   const a0 = args[0]!;
   const items: Arg[] =
-    args.length === 1 && Array.isArray(a0.value) ? a0.value.map((value) => ({ ...a0, value })) : args;
+    args.length === 1 && Array.isArray(a0.value)
+      ? a0.value.map((value) => ({ ...a0, value }))
+      : args;
   if (items.length === 0) fail(a0, `\`${name}\` of an empty list has no value`);
   return items.map((a) => num(a, call, `each value of \`${name}\``));
 }
@@ -56,10 +64,14 @@ function numbersOf(args: Arg[], call: { offset: number; end: number }, name: str
 export const FUNCTIONS: Record<string, Fn> = {
   range(args, call) {
     arity(args, call, 'range', 1, 3);
-    const [start, stop] = args.length === 1 ? [0, int(args[0], call, 'the stop')] : [int(args[0], call, 'the start'), int(args[1], call, 'the stop')];
+    const [start, stop] =
+      args.length === 1
+        ? [0, int(args[0], call, 'the stop')]
+        : [int(args[0], call, 'the start'), int(args[1], call, 'the stop')];
     const step = args.length === 3 ? int(args[2], call, 'the step') : 1;
     if (step === 0) fail(args[2]!, 'the step of `range` cannot be 0');
-    if (Math.abs((stop - start) / step) > MAX_LIST) fail(call, `this list would have more than ${MAX_LIST} values`);
+    if (Math.abs((stop - start) / step) > MAX_LIST)
+      fail(call, `this list would have more than ${MAX_LIST} values`);
     const out: number[] = [];
     for (let v = start; step > 0 ? v < stop : v > stop; v += step) out.push(v);
     return out;
@@ -71,7 +83,10 @@ export const FUNCTIONS: Record<string, Fn> = {
     const n = int(args[2], call, 'the count');
     if (n < 1) fail(args[2]!, 'the count must be at least 1');
     if (n > MAX_LIST) fail(args[2]!, `the count must be at most ${MAX_LIST}`);
-    return sized(Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1))), call);
+    return sized(
+      Array.from({ length: n }, (_, i) => (n === 1 ? a : a + ((b - a) * i) / (n - 1))),
+      call,
+    );
   },
   logspace(args, call) {
     const exps = FUNCTIONS.linspace!(args, call) as number[];
@@ -98,18 +113,29 @@ export const FUNCTIONS: Record<string, Fn> = {
     arity(args, call, 'concat', 1, Infinity);
     if (args.every((a) => Array.isArray(a.value))) return args.flatMap((a) => a.value as Value[]);
     if (args.every((a) => typeof a.value === 'string')) return args.map((a) => a.value).join('');
-    const odd = args.find((a) => typeof a.value !== typeof args[0]!.value || Array.isArray(a.value) !== Array.isArray(args[0]!.value)) ?? args[0]!;
-    return fail(odd, `\`concat\` joins lists or strings, not ${typeName(odd.value)}`, 'pass only lists, or only strings');
+    const odd =
+      args.find(
+        (a) =>
+          typeof a.value !== typeof args[0]!.value ||
+          Array.isArray(a.value) !== Array.isArray(args[0]!.value),
+      ) ?? args[0]!;
+    return fail(
+      odd,
+      `\`concat\` joins lists or strings, not ${typeName(odd.value)}`,
+      'pass only lists, or only strings',
+    );
   },
   format(args, call) {
     arity(args, call, 'format', 1, Infinity);
     const fmt = args[0]!;
-    if (typeof fmt.value !== 'string') fail(fmt, `the format must be a string, not ${typeName(fmt.value)}`);
+    if (typeof fmt.value !== 'string')
+      fail(fmt, `the format must be a string, not ${typeName(fmt.value)}`);
     let next = 1;
     return fmt.value.replace(/\{(\d*)\}/g, (_, d: string) => {
       const i = d === '' ? next++ : Number(d) + 1;
       const a = args[i];
-      if (!a) fail(fmt, `the format asks for argument ${i - 1} but only ${args.length - 1} were given`);
+      if (!a)
+        fail(fmt, `the format asks for argument ${i - 1} but only ${args.length - 1} were given`);
       return display(a.value as Json);
     });
   },
@@ -124,7 +150,8 @@ export const FUNCTIONS: Record<string, Fn> = {
     const [c, x] = [args[0]!, args[1]!];
     if (Array.isArray(c.value)) return c.value.some((v) => deepEqual(v, x.value));
     if (typeof c.value === 'string') {
-      if (typeof x.value !== 'string') fail(x, `a string can only contain strings, not ${typeName(x.value)}`);
+      if (typeof x.value !== 'string')
+        fail(x, `a string can only contain strings, not ${typeName(x.value)}`);
       return c.value.includes(x.value);
     }
     if (isMap(c.value)) {

@@ -1,7 +1,11 @@
 /** Tokens of the `${{ }}` expression language. */
 import { createToken, Lexer, type TokenType } from 'chevrotain';
 
-export const WhiteSpace = createToken({ name: 'WhiteSpace', pattern: /[ \t\r\n]+/, group: Lexer.SKIPPED });
+export const WhiteSpace = createToken({
+  name: 'WhiteSpace',
+  pattern: /[ \t\r\n]+/,
+  group: Lexer.SKIPPED,
+});
 export const NumberLit = createToken({
   name: 'Number',
   pattern: /(?:\d+(?:\.\d+)?|\.\d+)(?:[eE][+-]?\d+)?/,
@@ -12,13 +16,36 @@ export const StringLit = createToken({
   pattern: /'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/,
   label: 'a string',
 });
-export const Identifier = createToken({ name: 'Identifier', pattern: /[A-Za-z_][A-Za-z0-9_]*/, label: 'a name' });
-export const True = createToken({ name: 'True', pattern: /true/, longer_alt: Identifier, label: '`true`' });
-export const False = createToken({ name: 'False', pattern: /false/, longer_alt: Identifier, label: '`false`' });
-export const Null = createToken({ name: 'Null', pattern: /null/, longer_alt: Identifier, label: '`null`' });
+export const Identifier = createToken({
+  name: 'Identifier',
+  pattern: /[A-Za-z_][A-Za-z0-9_]*/,
+  label: 'a name',
+});
+export const True = createToken({
+  name: 'True',
+  pattern: /true/,
+  longer_alt: Identifier,
+  label: '`true`',
+});
+export const False = createToken({
+  name: 'False',
+  pattern: /false/,
+  longer_alt: Identifier,
+  label: '`false`',
+});
+export const Null = createToken({
+  name: 'Null',
+  pattern: /null/,
+  longer_alt: Identifier,
+  label: '`null`',
+});
 
 function punct(name: string, text: string): TokenType {
-  return createToken({ name, pattern: new RegExp(text.replace(/[|*+?()[\]{}.^$\\/]/g, '\\$&')), label: `\`${text}\`` });
+  return createToken({
+    name,
+    pattern: new RegExp(text.replace(/[|*+?()[\]{}.^$\\/]/g, '\\$&')),
+    label: `\`${text}\``,
+  });
 }
 
 export const Power = punct('Power', '**');
@@ -83,4 +110,7 @@ export const allTokens: TokenType[] = [
   RBrace,
 ];
 
-export const exprLexer = new Lexer(allTokens, { positionTracking: 'onlyOffset', ensureOptimizations: false });
+export const exprLexer = new Lexer(allTokens, {
+  positionTracking: 'onlyOffset',
+  ensureOptimizations: false,
+});

@@ -62,7 +62,14 @@ class ExprParser extends EmbeddedActionsParser {
       const then = this.SUBRULE(this.expression);
       this.CONSUME(T.Colon);
       const otherwise = this.SUBRULE2(this.expression);
-      result = { type: 'conditional', test, then, otherwise, offset: test?.offset, end: otherwise?.end };
+      result = {
+        type: 'conditional',
+        test,
+        then,
+        otherwise,
+        offset: test?.offset,
+        end: otherwise?.end,
+      };
     });
     return result;
   });
@@ -73,7 +80,15 @@ class ExprParser extends EmbeddedActionsParser {
       this.MANY(() => {
         const op = this.OR(ops.map((t) => ({ ALT: () => this.CONSUME(t) })));
         const right = this.SUBRULE2(rule as never) as Expr;
-        left = { type: 'binary', op: op.image, opOffset: op.startOffset, left, right, offset: left?.offset, end: right?.end };
+        left = {
+          type: 'binary',
+          op: op.image,
+          opOffset: op.startOffset,
+          left,
+          right,
+          offset: left?.offset,
+          end: right?.end,
+        };
       });
       return left;
     });
@@ -89,7 +104,13 @@ class ExprParser extends EmbeddedActionsParser {
             { ALT: () => this.CONSUME(T.Bang) },
           ]);
           const operand = this.SUBRULE(this.unary);
-          return { type: 'unary', op: op.image, operand, offset: op.startOffset, end: operand?.end };
+          return {
+            type: 'unary',
+            op: op.image,
+            operand,
+            offset: op.startOffset,
+            end: operand?.end,
+          };
         },
       },
       { ALT: () => this.SUBRULE(this.power) },
@@ -103,7 +124,15 @@ class ExprParser extends EmbeddedActionsParser {
     this.OPTION(() => {
       const op = this.CONSUME(T.Power);
       const right = this.SUBRULE(this.unary);
-      result = { type: 'binary', op: '**', opOffset: op.startOffset, left, right, offset: left?.offset, end: right?.end };
+      result = {
+        type: 'binary',
+        op: '**',
+        opOffset: op.startOffset,
+        left,
+        right,
+        offset: left?.offset,
+        end: right?.end,
+      };
     });
     return result;
   });
@@ -123,7 +152,14 @@ class ExprParser extends EmbeddedActionsParser {
           ALT: () => {
             this.CONSUME(T.Dot);
             const name = this.CONSUME(T.Identifier);
-            e = { type: 'member', object: e, name: name.image, nameOffset: name.startOffset, offset: e?.offset, end: end(name) };
+            e = {
+              type: 'member',
+              object: e,
+              name: name.image,
+              nameOffset: name.startOffset,
+              offset: e?.offset,
+              end: end(name),
+            };
           },
         },
         {
@@ -159,7 +195,12 @@ class ExprParser extends EmbeddedActionsParser {
       {
         ALT: () => {
           const t = this.CONSUME(T.StringLit);
-          return { type: 'literal', value: this.ACTION(() => unquote(t.image)), offset: t.startOffset, end: end(t) };
+          return {
+            type: 'literal',
+            value: this.ACTION(() => unquote(t.image)),
+            offset: t.startOffset,
+            end: end(t),
+          };
         },
       },
       { ALT: () => this.keyword(this.CONSUME(T.True), true) },
@@ -195,18 +236,21 @@ class ExprParser extends EmbeddedActionsParser {
   mapLiteral = this.RULE('mapLiteral', (): Expr => {
     const open = this.CONSUME(T.LBrace);
     const entries: { key: string; keyOffset: number; value: Expr }[] = [];
-    this.MANY_SEP({ SEP: T.Comma, DEF: () => {
-      const key = this.OR([
-        { ALT: () => this.CONSUME(T.Identifier) },
-        { ALT: () => this.CONSUME(T.StringLit) },
-      ]);
-      this.CONSUME(T.Colon);
-      const value = this.SUBRULE(this.expression);
-      this.ACTION(() => {
-        const name = key.tokenType === T.StringLit ? unquote(key.image) : key.image;
-        entries.push({ key: name, keyOffset: key.startOffset, value });
-      });
-    } });
+    this.MANY_SEP({
+      SEP: T.Comma,
+      DEF: () => {
+        const key = this.OR([
+          { ALT: () => this.CONSUME(T.Identifier) },
+          { ALT: () => this.CONSUME(T.StringLit) },
+        ]);
+        this.CONSUME(T.Colon);
+        const value = this.SUBRULE(this.expression);
+        this.ACTION(() => {
+          const name = key.tokenType === T.StringLit ? unquote(key.image) : key.image;
+          entries.push({ key: name, keyOffset: key.startOffset, value });
+        });
+      },
+    });
     const close = this.CONSUME(T.RBrace);
     return { type: 'map', entries, offset: open.startOffset, end: end(close) };
   });
@@ -226,10 +270,14 @@ export function parseExpression(text: string): { expr?: Expr; error?: ParseError
     const ch = text.slice(e.offset, e.offset + 1);
     const quote = ch === "'" || ch === '"';
     const what = quote ? 'this string is not closed' : `unexpected character \`${ch}\``;
-    return { error: { message: what, offset: e.offset, length: quote ? text.length - e.offset : 1 } };
+    return {
+      error: { message: what, offset: e.offset, length: quote ? text.length - e.offset : 1 },
+    };
   }
   if (lexed.tokens.length === 0) {
-    return { error: { message: 'the expression is empty', offset: 0, length: Math.max(1, text.length) } };
+    return {
+      error: { message: 'the expression is empty', offset: 0, length: Math.max(1, text.length) },
+    };
   }
   parser ??= new ExprParser();
   parser.input = lexed.tokens;

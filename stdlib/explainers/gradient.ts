@@ -20,9 +20,9 @@ export function gradient(
   labels: tf.Tensor1D,
   opts: { seed: SeedMode } = { seed: 'logit' },
 ): tf.Tensor4D {
-  return tf.grad((xx: tf.Tensor) =>
-    targetScore(model.apply(xx as tf.Tensor4D), labels, opts.seed),
-  )(x) as tf.Tensor4D;
+  return tf.grad((xx: tf.Tensor) => targetScore(model.apply(xx as tf.Tensor4D), labels, opts.seed))(
+    x,
+  ) as tf.Tensor4D;
 }
 
 /** Gradient times input. */

@@ -36,7 +36,11 @@ export const EXPLAINER_REGISTRY = {
   },
   smoothgrad: { doc: 'gradient averaged over noisy copies', trainable: true, explain: smoothGrad },
   lrp: { doc: 'layer-wise relevance propagation', trainable: true, explain: lrp },
-  gradcam: { doc: 'class activation map of the last feature map', trainable: false, explain: gradCam },
+  gradcam: {
+    doc: 'class activation map of the last feature map',
+    trainable: false,
+    explain: gradCam,
+  },
 } satisfies Record<string, Explainer>;
 
 export type ExplainerName = keyof typeof EXPLAINER_REGISTRY;

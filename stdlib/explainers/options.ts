@@ -41,6 +41,7 @@ export const DEFAULT_OPTIONS: ExplainOptions = {
 
 export function withDefaults(o: Partial<ExplainOptions> = {}): ExplainOptions {
   const out = { ...DEFAULT_OPTIONS };
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  for (const [k, v] of Object.entries(o))
+    if (v !== undefined) (out as Record<string, unknown>)[k] = v;
   return out;
 }

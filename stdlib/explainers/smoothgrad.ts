@@ -21,12 +21,20 @@ export function smoothGrad(
   const [b, h, w, c] = x.shape;
   const draws = opts.fixedNoise ?? standardNormal([s, b, h, w, c], opts.noiseSeed);
   if (draws.size !== s * b * h * w * c) {
-    throw new Error(`smoothgrad: fixed noise has ${draws.size} values, needs ${s}x${b}x${h}x${w}x${c}`);
+    throw new Error(
+      `smoothgrad: fixed noise has ${draws.size} values, needs ${s}x${b}x${h}x${w}x${c}`,
+    );
   }
   const range = tf.sub(tf.max(x, [1, 2, 3], true), tf.min(x, [1, 2, 3], true));
   const sigma = tf.mul(opts.noise, range);
   const noisy = tf.add(x, tf.mul(sigma, tf.reshape(draws, [s, b, h, w, c])));
-  return meanGradient(model, tf.reshape(noisy, [s * b, h, w, c]) as tf.Tensor4D, labels, s, opts.seed);
+  return meanGradient(
+    model,
+    tf.reshape(noisy, [s * b, h, w, c]) as tf.Tensor4D,
+    labels,
+    s,
+    opts.seed,
+  );
 }
 
 function standardNormal(shape: number[], seed: number): tf.Tensor {

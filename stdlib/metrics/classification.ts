@@ -31,7 +31,7 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | 
   );
   let nPos = 0;
   let rankSum = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     // Average rank (1-based) over a group of tied scores.
     let j = i;
     while (j + 1 < idx.length && scores[idx[j + 1]] === scores[idx[i]]) j++;
@@ -50,7 +50,11 @@ export function rocAuc(scores: ArrayLike<number>, positive: ArrayLike<boolean | 
 }
 
 /** Macro one-vs-rest AUROC over the classes present in the labels. */
-export function macroAuroc(scores: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+export function macroAuroc(
+  scores: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): number {
   const n = labels.length;
   const aucs: number[] = [];
   for (let c = 0; c < classes; c++) {
@@ -86,7 +90,11 @@ export function softmaxRows(logits: ArrayLike<number>, classes: number): Float64
  * F1 of one class: 2 TP / (2 TP + FP + FN); NaN when the class never
  * occurs in either the predictions or the labels.
  */
-export function f1Score(pred: ArrayLike<number>, labels: ArrayLike<number>, positive: number): number {
+export function f1Score(
+  pred: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  positive: number,
+): number {
   let tp = 0;
   let fp = 0;
   let fn = 0;
@@ -102,7 +110,11 @@ export function f1Score(pred: ArrayLike<number>, labels: ArrayLike<number>, posi
 }
 
 /** Macro F1: mean over classes of the per-class F1 (classes that never occur are skipped). */
-export function macroF1(pred: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+export function macroF1(
+  pred: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): number {
   const scores: number[] = [];
   for (let c = 0; c < classes; c++) {
     const f = f1Score(pred, labels, c);
@@ -116,7 +128,11 @@ export function macroF1(pred: ArrayLike<number>, labels: ArrayLike<number>, clas
  * macro one-vs-rest otherwise. The two agree for two classes; binary is the
  * number users of two-class benchmarks expect to see.
  */
-export function modelAuroc(probs: ArrayLike<number>, labels: ArrayLike<number>, classes: number): number {
+export function modelAuroc(
+  probs: ArrayLike<number>,
+  labels: ArrayLike<number>,
+  classes: number,
+): number {
   if (classes !== 2) return macroAuroc(probs, labels, classes);
   const n = labels.length;
   const score = new Float64Array(n);

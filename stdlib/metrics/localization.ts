@@ -9,7 +9,11 @@
 export type Pooling = 'pos_sum' | 'sum_pos';
 
 /** [H*W*C] channels-last relevance -> [H*W] pooled map. */
-export function poolChannels(r: ArrayLike<number>, channels: number, pooling: Pooling): Float64Array {
+export function poolChannels(
+  r: ArrayLike<number>,
+  channels: number,
+  pooling: Pooling,
+): Float64Array {
   const n = r.length / channels;
   const out = new Float64Array(n);
   for (let i = 0; i < n; i++) {
@@ -125,7 +129,11 @@ function defined(r: ArrayLike<number>, mask: ArrayLike<number>): number {
  * else 0. The weighted variant scores a hit 1 - |M| / N (a hit is worth
  * less the more of the image the mask covers); a miss stays 0.
  */
-export function pointingGame(r: ArrayLike<number>, mask: ArrayLike<number>, weighted = false): number {
+export function pointingGame(
+  r: ArrayLike<number>,
+  mask: ArrayLike<number>,
+  weighted = false,
+): number {
   const area = defined(r, mask);
   if (area === 0) return NaN;
   let max = -Infinity;
@@ -180,7 +188,7 @@ export function maskAuc(r: ArrayLike<number>, mask: ArrayLike<number>): number {
   const idx = Array.from({ length: r.length }, (_, i) => i).sort((a, b) => r[a] - r[b]);
   let nPos = 0;
   let rankSum = 0;
-  for (let i = 0; i < idx.length; ) {
+  for (let i = 0; i < idx.length;) {
     let j = i;
     while (j + 1 < idx.length && r[idx[j + 1]] === r[idx[i]]) j++;
     const avg = (i + j) / 2 + 1;

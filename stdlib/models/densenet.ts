@@ -38,7 +38,9 @@ export function buildDenseNet(spec: ModelSpec, rng: Rng): Model {
   const stemConv = conv('stem', 3, c, stem);
   const down = conv('down', 1, 4 * stem, stem);
   const block = (name: string, cin: number) =>
-    Array.from({ length: depth }, (_, i) => conv(`${name}/layer${i + 1}`, 3, cin + i * growth, growth));
+    Array.from({ length: depth }, (_, i) =>
+      conv(`${name}/layer${i + 1}`, 3, cin + i * growth, growth),
+    );
   const block1 = block('block1', stem);
   const afterBlock1 = stem + depth * growth;
   const half = Math.max(1, Math.floor(afterBlock1 / 2));

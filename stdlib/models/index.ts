@@ -32,9 +32,7 @@ export const MODEL_NAMES = Object.keys(ARCHITECTURES);
 export function createModel(spec: ModelSpec, seed: number): Model {
   const build = ARCHITECTURES[spec.arch];
   if (!build) {
-    throw new Error(
-      `unknown model \`${spec.arch}\`; known models: ${MODEL_NAMES.join(', ')}`,
-    );
+    throw new Error(`unknown model \`${spec.arch}\`; known models: ${MODEL_NAMES.join(', ')}`);
   }
   return build(spec, Rng.derive(seed, `init:${spec.arch}`));
 }
@@ -54,7 +52,9 @@ export function assignWeightBytes(model: Model, bytes: Buffer, what: string): vo
   if (bytes.byteLength !== total * 4) {
     throw new Error(`${what}: expected ${total * 4} bytes of weights, found ${bytes.byteLength}`);
   }
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const all = new Float32Array(
+    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
+  );
   let at = 0;
   for (const w of model.weights) {
     const t = tf.tensor(all.subarray(at, at + w.value.size), w.value.shape);

@@ -73,7 +73,10 @@ export function exp2(t: tf.Tensor): tf.Tensor {
 const expWithGrad = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
   const t = args[0] as tf.Tensor;
   (args[1] as tf.GradSaveFunc)([t]);
-  return { value: tf.exp(t), gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, exp2(saved[0])) };
+  return {
+    value: tf.exp(t),
+    gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.mul(dy, exp2(saved[0])),
+  };
 }) as (t: tf.Tensor) => tf.Tensor;
 
 /** A row maximum that gradients treat as a constant (zero gradient). */

@@ -90,7 +90,9 @@ export class WeightBuilder {
 export function spaceToDepth(x: tf.Tensor4D, p = 2): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
   if (h % p !== 0 || w % p !== 0) {
-    throw new Error(`space-to-depth by ${p} needs height and width divisible by ${p}, got ${h}x${w}`);
+    throw new Error(
+      `space-to-depth by ${p} needs height and width divisible by ${p}, got ${h}x${w}`,
+    );
   }
   const y = tf.reshape(x, [b, h / p, p, w / p, p, c]);
   return tf.reshape(tf.transpose(y, [0, 1, 3, 2, 4, 5]), [b, h / p, w / p, p * p * c]);

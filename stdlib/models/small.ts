@@ -15,8 +15,10 @@ export function buildLinear(spec: ModelSpec, rng: Rng): Model {
   const b = new WeightBuilder(rng);
   const k = b.he('dense/kernel', [n, spec.classes], n);
   const bias = b.zeros('dense/bias', [spec.classes]);
-  return makeModel(spec, b.weights, (x, ops) =>
-    ops.dense(tf.reshape(x, [x.shape[0], n]), k, bias) as tf.Tensor2D,
+  return makeModel(
+    spec,
+    b.weights,
+    (x, ops) => ops.dense(tf.reshape(x, [x.shape[0], n]), k, bias) as tf.Tensor2D,
   );
 }
 

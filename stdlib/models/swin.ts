@@ -119,7 +119,10 @@ function runStage(
 /** Cyclic shift of rows and columns: out[i, j] = x[(i + s) % H, (j + s) % W]. */
 function roll(x: tf.Tensor4D, s: number): tf.Tensor4D {
   const [b, h, w, c] = x.shape;
-  const rows = tf.concat([tf.slice(x, [0, s, 0, 0], [b, h - s, w, c]), tf.slice(x, [0, 0, 0, 0], [b, s, w, c])], 1);
+  const rows = tf.concat(
+    [tf.slice(x, [0, s, 0, 0], [b, h - s, w, c]), tf.slice(x, [0, 0, 0, 0], [b, s, w, c])],
+    1,
+  );
   return tf.concat(
     [tf.slice(rows, [0, 0, s, 0], [b, h, w - s, c]), tf.slice(rows, [0, 0, 0, 0], [b, h, s, c])],
     2,
@@ -154,7 +157,8 @@ function seamMask(g: number, w: number, s: number, cache: Map<string, tf.Tensor>
   const data = new Float32Array(per * per * n * n);
   for (let wy = 0; wy < per; wy++) {
     for (let wx = 0; wx < per; wx++) {
-      const label = (k: number) => region(wy * w + Math.floor(k / w)) * 3 + region(wx * w + (k % w));
+      const label = (k: number) =>
+        region(wy * w + Math.floor(k / w)) * 3 + region(wx * w + (k % w));
       const base = (wy * per + wx) * n * n;
       for (let i = 0; i < n; i++) {
         for (let j = 0; j < n; j++) data[base + i * n + j] = label(i) === label(j) ? 0 : MASKED;

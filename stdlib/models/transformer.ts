@@ -35,7 +35,12 @@ export function normParams(wb: WeightBuilder, name: string, dim: number) {
   return { g: wb.ones(`${name}/gamma`, [dim]), b: wb.zeros(`${name}/beta`, [dim]) };
 }
 
-export function blockParams(wb: WeightBuilder, name: string, dim: number, hidden: number): BlockParams {
+export function blockParams(
+  wb: WeightBuilder,
+  name: string,
+  dim: number,
+  hidden: number,
+): BlockParams {
   return {
     norm1: normParams(wb, `${name}/norm1`, dim),
     qkv: denseParams(wb, `${name}/qkv`, dim, 3 * dim),

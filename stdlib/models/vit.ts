@@ -33,7 +33,9 @@ export function buildVit(spec: ModelSpec, rng: Rng): Model {
   const embedB = wb.zeros('embed/bias', [dim]);
   const cls = wb.normal('cls', [1, 1, dim], 0.02);
   const pos = wb.normal('pos', [n + 1, dim], 0.02);
-  const blocks = Array.from({ length: depth }, (_, i) => blockParams(wb, `block${i + 1}`, dim, hidden));
+  const blocks = Array.from({ length: depth }, (_, i) =>
+    blockParams(wb, `block${i + 1}`, dim, hidden),
+  );
   const norm = normParams(wb, 'norm', dim);
   const headK = wb.normal('head/kernel', [dim, spec.classes], Math.sqrt(1 / dim));
   const headB = wb.zeros('head/bias', [spec.classes]);

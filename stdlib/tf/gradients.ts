@@ -82,10 +82,7 @@ export function installGradients(): void {
       };
       const pads = stride1Pads(a.pad, w.shape[0], w.shape[1]);
       const simple =
-        isOne(a.strides) &&
-        isOne(a.dilations) &&
-        a.dataFormat === 'NHWC' &&
-        pads !== undefined;
+        isOne(a.strides) && isOne(a.dilations) && a.dataFormat === 'NHWC' && pads !== undefined;
       if (!simple) return original!.gradFunc(dy, saved, attrs);
       const g = dy as tf.Tensor4D;
       return {

@@ -11,7 +11,9 @@ export async function wasm(): Promise<void> {
   await startEngine('wasm');
 }
 
-export function fakeContext(over: Partial<StageContext> = {}): StageContext & { events: ProgressEvent[] } {
+export function fakeContext(
+  over: Partial<StageContext> = {},
+): StageContext & { events: ProgressEvent[] } {
   const dir = mkdtempSync(join(tmpdir(), 'alignlab-test-'));
   const events: ProgressEvent[] = [];
   return {
