@@ -9,6 +9,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Gathered, Json, StageKind } from '../types.js';
 import { bootstrapMean, type Interval } from '../stats/bootstrap.js';
+import { pairedDiffs } from '../report/analysis.js';
+import { fmt } from '../report/robustness-report.js';
 
 interface Summary {
   accuracy: number | null;
@@ -25,17 +27,9 @@ interface PerImage {
 
 /** Paired differences a - b over images where both are defined. */
 function pairedDiff(a: (number | null)[], b: (number | null)[]): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    const x = a[i];
-    const y = b[i];
-    if (x !== null && y !== null) out.push(x - y);
-  }
-  return out;
+  return Array.from(pairedDiffs(a, b)).filter(Number.isFinite);
 }
 
-const fmt = (v: number | null | undefined, digits = 3) =>
-  v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits);
 const fmtCi = (i: Interval) => `${fmt(i.mean)} [${fmt(i.lo)}, ${fmt(i.hi)}]`;
 
 /** Label of the non-target axes of a gathered entry, e.g. `model=cnn`. */
