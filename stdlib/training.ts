@@ -12,6 +12,7 @@ import type { Model } from './models/index.js';
 import { type Dataset, type Batch, batchTensors, disposeBatch } from './data/dataset.js';
 import { AdamW } from './tf/adamw.js';
 import { Rng } from './tf/rng.js';
+import { assignVariablesFromBytes, variablesSize, variablesToBytes } from './tf/variable-bytes.js';
 import { faultPoint } from '../runtime/fault.js';
 
 export interface FitOptions {
@@ -73,14 +74,11 @@ async function saveCheckpoint(dir: string, pos: Position, model: Model, opt: Ada
   header.write(MAGIC, 0, 'latin1');
   header.writeUInt32LE(json.length, 4);
   json.copy(header, 8);
-  const parts = stateTensors(model, opt).map((t) => {
-    const d = t.dataSync() as Float32Array;
-    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  });
+  const state = variablesToBytes(stateTensors(model, opt));
   const tmp = join(dir, `${CKPT}.tmp`);
   const file = await open(tmp, 'w');
   try {
-    await file.writeFile(Buffer.concat([header, ...parts]));
+    await file.writeFile(Buffer.concat([header, state]));
     await file.sync();
   } finally {
     await file.close();
@@ -101,19 +99,9 @@ async function loadCheckpoint(
   const jsonLength = bytes.readUInt32LE(4);
   const dataStart = 8 + jsonLength + ((4 - (jsonLength % 4)) % 4);
   const vars = stateTensors(model, opt);
-  const total = vars.reduce((n, v) => n + v.size, 0);
-  if (bytes.length !== dataStart + 4 * total) return undefined;
+  if (bytes.length !== dataStart + 4 * variablesSize(vars)) return undefined;
   const pos = JSON.parse(bytes.toString('utf8', 8, 8 + jsonLength)) as Position;
-  const all = new Float32Array(
-    bytes.buffer.slice(bytes.byteOffset + dataStart, bytes.byteOffset + bytes.length),
-  );
-  let at = 0;
-  for (const v of vars) {
-    const t = tf.tensor(all.subarray(at, at + v.size), v.shape);
-    v.assign(t);
-    t.dispose();
-    at += v.size;
-  }
+  assignVariablesFromBytes(vars, bytes.subarray(dataStart));
   opt.step = pos.optStep;
   return pos;
 }

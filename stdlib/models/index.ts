@@ -5,8 +5,8 @@
  */
 import { readFile, writeFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { Rng } from '../tf/rng.js';
+import { assignVariablesFromBytes, variablesSize, variablesToBytes } from '../tf/variable-bytes.js';
 import { buildCnn } from './cnn.js';
 import { buildDenseNet } from './densenet.js';
 import { buildLinear, buildMlp } from './small.js';
@@ -39,29 +39,17 @@ export function createModel(spec: ModelSpec, seed: number): Model {
 
 /** Raw float32 bytes of all weights, in order. */
 export function weightBytes(model: Model): Buffer {
-  const parts = model.weights.map((w) => {
-    const d = w.value.dataSync() as Float32Array;
-    return Buffer.from(d.buffer, d.byteOffset, d.byteLength);
-  });
-  return Buffer.concat(parts);
+  return variablesToBytes(model.weights.map((w) => w.value));
 }
 
 /** Overwrite the model's weights from bytes written by weightBytes. */
 export function assignWeightBytes(model: Model, bytes: Buffer, what: string): void {
-  const total = model.weights.reduce((n, w) => n + w.value.size, 0);
+  const vars = model.weights.map((w) => w.value);
+  const total = variablesSize(vars);
   if (bytes.byteLength !== total * 4) {
     throw new Error(`${what}: expected ${total * 4} bytes of weights, found ${bytes.byteLength}`);
   }
-  const all = new Float32Array(
-    bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength),
-  );
-  let at = 0;
-  for (const w of model.weights) {
-    const t = tf.tensor(all.subarray(at, at + w.value.size), w.value.shape);
-    w.value.assign(t);
-    t.dispose();
-    at += w.value.size;
-  }
+  assignVariablesFromBytes(vars, bytes);
 }
 
 export async function saveModel(model: Model, dir: string): Promise<void> {
