@@ -79,7 +79,9 @@ for (const c of fixture.cases) {
   });
 }
 
-test('training steps leak no tensors', async (t) => {
+// Serial: tf.memory() counts every live tensor in the process, so a concurrent
+// async test in this file would show up in the counts.
+test.serial('training steps leak no tensors', async (t) => {
   const data = tinyDataset(24);
   const model = createModel({ arch: 'cnn', input: [8, 8, 1], classes: 3, widths: [2, 3, 3, 4] }, 3);
   const counts: number[] = [];
