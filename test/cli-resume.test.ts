@@ -45,6 +45,9 @@ stages:
   t.regex(status.stdout, /did not finish/);
   // What the killed run had running is not shown as running.
   t.regex(status.stdout, /\n {2}slow +cut off +/);
+  const json = JSON.parse((await alignlab(dir, 'status', '--json')).stdout);
+  t.is(json.run, 'killed');
+  t.like(json.instances, { quick: { state: 'done' }, slow: { state: 'cut off' } });
   const verify = await alignlab(dir, 'verify');
   t.is(verify.exitCode, 0);
   const plan = await withPlugin(dir, 'plan', study);

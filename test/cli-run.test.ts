@@ -45,6 +45,9 @@ test('run, re-run from cache, reorder, then change a parameter', async (t) => {
   const status = await alignlab(dir, 'status');
   t.regex(status.stdout, /run .* of chain/);
   t.regex(status.stdout, /3 instances: 3 executed/);
+  const json = JSON.parse((await alignlab(dir, 'status', '--json')).stdout);
+  t.is(json.run, 'ended');
+  t.is(json.summary.executed, 3);
 });
 
 test('a failing stage does not stop an independent one; exit 1 and a failure table', async (t) => {

@@ -19,9 +19,19 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     return EXIT.ok;
   }
   const status = statusFromJournal(await readJournal(path));
+  // No run-end line: the process was killed, or is still running.
+  const pid = Number(status.runId?.split('-').at(-1));
+  const alive = status.summary === undefined && Number.isInteger(pid) && isProcessAlive(pid);
+  const run = status.summary !== undefined ? 'ended' : alive ? 'running' : 'killed';
+  // What a killed run had running or queued is not running any more.
+  if (run === 'killed') {
+    for (const s of status.instances.values()) {
+      if (s.state === 'running' || s.state === 'queued') s.state = 'cut off';
+    }
+  }
   if (options.json) {
     process.stdout.write(
-      JSON.stringify({ ...status, instances: Object.fromEntries(status.instances) }) + '\n',
+      JSON.stringify({ ...status, run, instances: Object.fromEntries(status.instances) }) + '\n',
     );
     return EXIT.ok;
   }
@@ -32,20 +42,11 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   if (status.summary !== undefined) {
     process.stdout.write(formatSummary(status.summary));
   } else {
-    // No run-end line: the process was killed, or is still running.
-    const pid = Number(status.runId?.split('-').at(-1));
-    const alive = Number.isInteger(pid) && isProcessAlive(pid);
     process.stdout.write(
-      alive
+      run === 'running'
         ? `still running (pid ${pid})\n`
         : 'the run did not finish (it was killed, or crashed); run the study again to resume\n',
     );
-    // What a killed run had running or queued is not running any more.
-    if (!alive) {
-      for (const s of status.instances.values()) {
-        if (s.state === 'running' || s.state === 'queued') s.state = 'cut off';
-      }
-    }
   }
   const counts = new Map<string, number>();
   for (const { state } of status.instances.values()) {
