@@ -29,6 +29,8 @@ export interface KeyRecord {
   seed: number;
   /** Only present for kinds whose results depend on the numeric engine. */
   engine?: string;
+  /** Only present for kinds that read files: the digest of their contents. */
+  files?: string;
 }
 
 export interface KeyedInstance {
@@ -48,17 +50,20 @@ export function hashRecord(record: KeyRecord): CacheKey {
     ['seed', record.seed],
   ];
   if (record.engine !== undefined) ordered.push(['engine', record.engine]);
+  if (record.files !== undefined) ordered.push(['files', record.files]);
   return createHash('sha256').update(canonicalJson(ordered)).digest('hex') as CacheKey;
 }
 
 /**
  * Compute every instance's key in topological order, so that a reference
- * can be replaced by the key of the instance that produces it.
+ * can be replaced by the key of the instance that produces it. `files` holds
+ * the input-file digests of the instances that read files (`inputDigests`).
  */
 export function computeKeys(
   plan: Plan,
   registry: ReadonlyMap<string, StageKind>,
   engineFamily: string,
+  files: ReadonlyMap<string, string> = new Map(),
 ): Map<string, KeyedInstance> {
   const keyed = new Map<string, KeyedInstance>();
   for (const instance of plan.instances) {
@@ -87,6 +92,8 @@ export function computeKeys(
       seed: instance.seed,
     };
     if (kind.usesEngine) record.engine = engineFamily;
+    const digest = files.get(instance.id);
+    if (digest !== undefined) record.files = digest;
     keyed.set(instance.id, { instance, kind, key: hashRecord(record), record });
   }
   return keyed;

@@ -6,7 +6,8 @@
 import type { StageKind } from '../stdlib/types.js';
 import type { Plan } from '../lang/plan.js';
 import { canonicalJson } from './canonical.js';
-import { computeKeys, type KeyRecord } from './cache-key.js';
+import type { KeyRecord } from './cache-key.js';
+import { keyPlan } from './input-files.js';
 import { CacheStore } from './cache-store.js';
 import { readJournal } from './journal.js';
 import { hasCheckpoint, mapLimited } from './scheduler.js';
@@ -32,7 +33,7 @@ export async function explainPlan(
   engineFamily: string,
 ): Promise<PlanRow[]> {
   const store = new CacheStore(cacheDir);
-  const keyed = computeKeys(plan, registry, engineFamily);
+  const keyed = await keyPlan(plan, registry, engineFamily, cacheDir);
   const previous = await previousKeys(store.layout.journalDir());
   const rows = new Map<string, PlanRow>();
   const firstWithKey = new Map<string, string>();
@@ -93,6 +94,7 @@ export function describeChange(old: KeyRecord, now: KeyRecord): string {
   if (old.engine !== now.engine) {
     changes.push(`engine changed (${old.engine ?? 'none'} → ${now.engine ?? 'none'})`);
   }
+  if (old.files !== now.files) changes.push('its input files changed');
   return changes.length > 0 ? changes.join('; ') : 'its inputs or settings changed';
 }
 

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { StageKind } from '../stdlib/types.js';
 import type { Plan } from '../lang/plan.js';
-import { type CacheKey, computeKeys } from './cache-key.js';
+import type { CacheKey } from './cache-key.js';
+import { keyPlan } from './input-files.js';
 import { CacheStore } from './cache-store.js';
 import type { FailureRow, Logger, RunSummary } from './events.js';
 import { TeeLogger } from './events.js';
@@ -69,7 +70,7 @@ async function runWithJournal(
   const logger = new TeeLogger([options.logger, journal]);
   const jobs = options.jobs ?? defaultJobs();
 
-  const keyed = computeKeys(plan, options.registry, options.engineFamily);
+  const keyed = await keyPlan(plan, options.registry, options.engineFamily, options.cacheDir);
   const locks = new KeyLocks(
     store.layout.lockDir(),
     runId,

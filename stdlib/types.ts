@@ -116,5 +116,11 @@ export interface StageKind {
    * named file of it to the terminal.
    */
   publish?: { output: string; print?: string };
+  /**
+   * Files or folders the stage reads from outside the cache, given its
+   * parameters (defaults filled in). Their contents join the cache key, so
+   * changed data makes the stage run again.
+   */
+  inputFiles?(params: Record<string, unknown>): string[];
   run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
 }

@@ -7,7 +7,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Plan } from '../../lang/plan.js';
-import { computeKeys } from '../../runtime/cache-key.js';
+import { keyPlan } from '../../runtime/input-files.js';
 import { CacheLayout } from '../../runtime/cache-layout.js';
 import { createLogger } from '../../runtime/logger.js';
 import { runPlan } from '../../runtime/run-plan.js';
@@ -69,7 +69,7 @@ export async function dataCommand(options: CliOptions): Promise<number> {
   } finally {
     logger.close();
   }
-  const key = computeKeys(needed, registry, backend.family).get(target.id)!.key;
+  const key = (await keyPlan(needed, registry, backend.family, cacheDir)).get(target.id)!.key;
   const ds = await readDataset(new CacheLayout(cacheDir).artifact(key, 'dataset'));
 
   const { image, tiles, masks } = renderPreview(ds, split, options.n ?? 16);

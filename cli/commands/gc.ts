@@ -6,6 +6,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { computeKeys } from '../../runtime/cache-key.js';
+import { inputDigests } from '../../runtime/input-files.js';
 import { count, formatTable } from '../../runtime/format.js';
 import { collectGarbage } from '../../runtime/gc.js';
 import type { CliOptions } from '../args.js';
@@ -33,8 +34,9 @@ export async function gcCommand(options: CliOptions): Promise<number> {
   const reachable = new Set<string>();
   for (const file of studies) {
     const { plan, registry } = await loadStudy(file, options);
+    const files = await inputDigests(plan, registry, cacheDir);
     for (const family of ENGINE_FAMILIES) {
-      for (const k of computeKeys(plan, registry, family).values()) reachable.add(k.key);
+      for (const k of computeKeys(plan, registry, family, files).values()) reachable.add(k.key);
     }
   }
 

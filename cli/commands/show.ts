@@ -13,7 +13,7 @@ import { FUNCTIONS } from '../../lang/expr/functions.js';
 import { parseExpression } from '../../lang/expr/parser.js';
 import { EvalError, type Value } from '../../lang/expr/value.js';
 import { didYouMean } from '../../lang/suggest.js';
-import { computeKeys } from '../../runtime/cache-key.js';
+import { keyPlan } from '../../runtime/input-files.js';
 import { CacheStore } from '../../runtime/cache-store.js';
 import { firstLine, formatTable } from '../../runtime/format.js';
 import { readJournal } from '../../runtime/journal.js';
@@ -73,7 +73,7 @@ export async function resultTable(
   engineFamily: string,
 ): Promise<ResultTable> {
   const store = new CacheStore(cacheDir);
-  const keyed = computeKeys(plan, registry, engineFamily);
+  const keyed = await keyPlan(plan, registry, engineFamily, cacheDir);
   const manifests = new Map<string, Manifest>();
   for (const [id, k] of keyed) {
     const m = await store.manifest(k.key);

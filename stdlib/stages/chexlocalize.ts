@@ -68,6 +68,10 @@ export const chexlocalize: StageKind = {
     },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  inputFiles: (p) => [
+    p.root as string,
+    ...(p.image_root === null ? [] : [resolve(p.root as string, p.image_root as string)]),
+  ],
   async run(ctx, p) {
     const root = resolve(p.root as string);
     const problems = new DataProblems(ctx.instanceId, (m) => ctx.log(m));

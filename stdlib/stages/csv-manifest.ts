@@ -85,6 +85,11 @@ export const csvManifest: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  // The listed files stay inside root, so the CSV and root cover them all.
+  inputFiles: (p) => [
+    p.csv as string,
+    resolve(dirname(resolve(p.csv as string)), (p.root as string | null) ?? '.'),
+  ],
   async run(ctx, p) {
     const csvPath = resolve(p.csv as string);
     if (!existsSync(csvPath))

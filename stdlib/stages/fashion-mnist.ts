@@ -43,6 +43,13 @@ const FILES: Record<'train' | 'test', string> = { train: 'train', test: 't10k' }
 
 const hasSet = (dir: string) => existsSync(join(dir, 'train-images-idx3-ubyte.gz'));
 
+/** Which set a stage reads and from where: `auto` takes the full set when it is there. */
+function chooseSet(p: Record<string, unknown>) {
+  const asked = p.source as 'auto' | 'sample' | 'full';
+  const source = asked === 'auto' ? (hasSet(p.root as string) ? 'full' : 'sample') : asked;
+  return { source, dir: source === 'sample' ? SAMPLE_DIR : (p.root as string) };
+}
+
 async function readSplit(dir: string, prefix: string) {
   const images = await readIdx(join(dir, `${prefix}-images-idx3-ubyte.gz`));
   const labels = await readIdx(join(dir, `${prefix}-labels-idx1-ubyte.gz`));
@@ -115,10 +122,15 @@ export const fashionMnist: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source and counts' },
   },
+  inputFiles(p) {
+    const { dir } = chooseSet(p);
+    return Object.values(FILES).flatMap((prefix) => [
+      join(dir, `${prefix}-images-idx3-ubyte.gz`),
+      join(dir, `${prefix}-labels-idx1-ubyte.gz`),
+    ]);
+  },
   async run(ctx, p) {
-    const asked = p.source as 'auto' | 'sample' | 'full';
-    const source = asked === 'auto' ? (hasSet(p.root as string) ? 'full' : 'sample') : asked;
-    const dir = source === 'sample' ? SAMPLE_DIR : (p.root as string);
+    const { source, dir } = chooseSet(p);
     if (!hasSet(dir)) {
       throw new Error(
         source === 'full'

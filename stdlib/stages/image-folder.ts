@@ -47,6 +47,7 @@ export const imageFolder: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  inputFiles: (p) => [p.root as string],
   async run(ctx, p) {
     const root = resolve(p.root as string);
     if (!existsSync(root))

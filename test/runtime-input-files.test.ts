@@ -1,0 +1,133 @@
+import test from 'ava';
+import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkStudy } from '../lang/index.js';
+import { inputDigests } from '../runtime/input-files.js';
+import { loadRegistry } from '../runtime/load-registry.js';
+import { alignlab } from './fixtures/runtime/cli.js';
+import { rect, tempDir, writePng } from './fixtures/data/helpers.js';
+
+function imageFolder(root: string) {
+  for (const cls of ['a', 'b']) {
+    for (const i of [0, 1]) {
+      writePng(join(root, cls, `${i}.png`), 8, 8, 1, rect(8, 8, 2, 6, 2, 6, 200 + i, 20));
+      writePng(join(root, 'masks', cls, `${i}.png`), 8, 8, 1, rect(8, 8, 2, 6, 2, 6));
+    }
+  }
+}
+
+const studyText = (root: string) => `name: files
+stages:
+  data:
+    kind: image-folder
+    with:
+      root: ${root}
+      split: {train: 2, val: 0, test: 2}
+  other:
+    kind: fashion-mnist
+    with: {source: sample, train: 10, test: 10}
+  wide:
+    kind: canvas
+    with: {data: "\${{ stages.data.dataset }}"}
+`;
+
+async function digestOf(root: string, cacheRoot: string): Promise<string | undefined> {
+  const file = join(cacheRoot, '..', 'study.yaml');
+  writeFileSync(file, studyText(root));
+  const registry = await loadRegistry([]);
+  const { plan, diagnostics } = await checkStudy(file, { registry });
+  if (plan === undefined) throw new Error(JSON.stringify(diagnostics));
+  const digests = await inputDigests(plan, registry, cacheRoot);
+  // Only the stages that read files have a digest.
+  const ids = [...digests.keys()].join();
+  if (ids !== 'data,other') throw new Error(`digests for ${ids}`);
+  return digests.get('data');
+}
+
+test('input digest follows file contents, not file times or locations', async (t) => {
+  const dir = tempDir('alignlab-files-');
+  const cache = join(dir, 'cache');
+  const root = join(dir, 'imgs');
+  imageFolder(root);
+  const first = await digestOf(root, cache);
+  t.regex(first ?? '', /^[0-9a-f]{64}$/);
+
+  // New modification times, same bytes: same digest.
+  utimesSync(join(root, 'a', '0.png'), new Date(2020, 1, 1), new Date(2020, 1, 1));
+  t.is(await digestOf(root, cache), first);
+  // A copy elsewhere with the same files: same digest.
+  cpSync(root, join(dir, 'copy'), { recursive: true });
+  t.is(await digestOf(join(dir, 'copy'), cache), first);
+  // Hidden files are not data.
+  writeFileSync(join(root, 'a', '.DS_Store'), 'x');
+  t.is(await digestOf(root, cache), first);
+
+  // Changed pixels, an added image, a removed mask: each a new digest.
+  writePng(join(root, 'a', '0.png'), 8, 8, 1, rect(8, 8, 2, 6, 2, 6, 90, 20));
+  const edited = await digestOf(root, cache);
+  t.not(edited, first);
+  writePng(join(root, 'b', '2.png'), 8, 8, 1, rect(8, 8, 1, 5, 1, 5, 200, 20));
+  const added = await digestOf(root, cache);
+  t.not(added, edited);
+  rmSync(join(root, 'masks', 'b', '0.png'));
+  t.not(await digestOf(root, cache), added);
+  // A missing folder still has a digest, different from any real one.
+  const missing = await digestOf(join(dir, 'nowhere'), cache);
+  t.regex(missing ?? '', /^[0-9a-f]{64}$/);
+  t.not(missing, first);
+});
+
+test('a file whose size, time and inode are unchanged is not read again', async (t) => {
+  const dir = tempDir('alignlab-files-');
+  const cache = join(dir, 'cache');
+  const root = join(dir, 'imgs');
+  imageFolder(root);
+  const first = await digestOf(root, cache);
+  const memoPath = join(cache, 'file-digests.json');
+  const memo = JSON.parse(readFileSync(memoPath, 'utf8')) as Record<string, unknown[]>;
+  const file = join(root, 'a', '1.png');
+  t.is(memo[file]?.length, 4);
+  t.is(memo[file]![3], await sha256(file));
+  // 8 PNGs and the 4 IDX files of the committed sample.
+  t.is(Object.keys(memo).length, 12);
+
+  // The memo is trusted while the stat matches: a forged entry shows up.
+  memo[file]![3] = '0'.repeat(64);
+  writeFileSync(memoPath, JSON.stringify(memo));
+  const forged = await digestOf(root, cache);
+  t.not(forged, first);
+  // A new modification time makes it read the file again.
+  utimesSync(file, new Date(2021, 1, 1), new Date(2021, 1, 1));
+  t.is(await digestOf(root, cache), first);
+  // An unreadable memo is rebuilt, not an error.
+  writeFileSync(memoPath, '{not json');
+  t.is(await digestOf(root, cache), first);
+  t.is(JSON.parse(readFileSync(memoPath, 'utf8'))[file][3], await sha256(file));
+});
+
+async function sha256(path: string): Promise<string> {
+  const { createHash } = await import('node:crypto');
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
+}
+
+test('editing one image makes the data stage run again, and plan says why', async (t) => {
+  const dir = tempDir('alignlab-files-');
+  const root = join(dir, 'imgs');
+  imageFolder(root);
+  writeFileSync(join(dir, 'study.yaml'), studyText(root));
+  const first = await alignlab(dir, 'run', 'study.yaml');
+  t.is(first.exitCode, 0, first.stderr);
+  t.regex(first.stdout, /3 instances: 3 executed, 0 cached/);
+
+  utimesSync(join(root, 'a', '0.png'), new Date(2020, 1, 1), new Date(2020, 1, 1));
+  const touched = await alignlab(dir, 'run', 'study.yaml');
+  t.regex(touched.stdout, /3 instances: 0 executed, 3 cached/);
+
+  writePng(join(root, 'a', '0.png'), 8, 8, 1, rect(8, 8, 2, 6, 2, 6, 90, 20));
+  const plan = await alignlab(dir, 'plan', 'study.yaml');
+  t.regex(plan.stdout, /will run +data +image-folder +its input files changed/);
+  t.regex(plan.stdout, /cached +other/);
+  t.regex(plan.stdout, /will run +wide +canvas +input `data` will be rebuilt/);
+  const again = await alignlab(dir, 'run', 'study.yaml');
+  t.regex(again.stdout, /3 instances: 2 executed, 1 cached/);
+});
