@@ -148,6 +148,26 @@ export async function checkStudyWith(
     },
     rep,
   );
+  // What a kind can tell from a planned instance alone, once per stage.
+  if (rep.errorCount === 0) {
+    const reported = new Set<string>();
+    for (const instance of compiled.instances) {
+      if (reported.has(instance.stage)) continue;
+      const problem = options.registry.get(instance.kind)?.checkInstance?.(instance.params);
+      const decl = byName.get(instance.stage);
+      if (problem === undefined || decl === undefined) continue;
+      reported.add(instance.stage);
+      rep.error({
+        code: 'STAGE_INPUTS',
+        message: `stage \`${instance.stage}\`: ${problem.message}`,
+        file: decl.nameNode.file,
+        offset: decl.nameNode.start,
+        length: span(decl.nameNode),
+        hint: problem.hint,
+      });
+    }
+  }
+
   const studyHash = hashOf({
     name,
     seed,

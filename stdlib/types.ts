@@ -4,6 +4,8 @@
  * registered in stdlib/registry.ts.
  */
 
+import type { PlanValue } from '../lang/plan.js';
+
 /** A JSON value as it appears in resolved stage parameters and outputs. */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -122,5 +124,12 @@ export interface StageKind {
    * changed data makes the stage run again.
    */
   inputFiles?(params: Record<string, unknown>): string[];
+  /**
+   * A problem the kind can see in one planned instance before anything runs
+   * (say, gathered results that cannot pair up); `alignlab check` reports it
+   * at the stage's name. Parameters are as planned: references to other
+   * stages are `{ $ref }` / `{ $gather }` values.
+   */
+  checkInstance?(params: Record<string, PlanValue>): { message: string; hint?: string } | undefined;
   run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
 }

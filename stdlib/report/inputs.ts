@@ -47,6 +47,43 @@ function pick<T>(value: unknown, group: Record<string, Json>, targetAxis: string
   return value.find((e) => agrees(withoutAxis(e.axes, targetAxis), group))?.value as T | undefined;
 }
 
+/**
+ * What keeps gathered entries (given by their axes) from pairing up: the
+ * target axis not gathered, or a group without both target values. The same
+ * rule runs on the plan (`alignlab check`) and on the values (at run time).
+ */
+export function pairingProblem(
+  entries: Record<string, Json>[] | undefined,
+  name: string,
+  targetAxis: string,
+): { message: string; hint: string } | undefined {
+  if (entries === undefined || !entries.some((axes) => targetAxis in axes)) {
+    return {
+      message: `\`${name}\` must be gathered over the \`${targetAxis}\` axis`,
+      hint: `add \`gather: [${targetAxis}]\` (and the model and explainer axes) to the stage`,
+    };
+  }
+  const targets = new Map<string, Set<string>>();
+  for (const axes of entries) {
+    const label = groupLabel(withoutAxis(axes, targetAxis));
+    if (!targets.has(label)) targets.set(label, new Set());
+    targets.get(label)!.add(display(axes[targetAxis] ?? null));
+  }
+  for (const [label, seen] of targets) {
+    const missing = [IN, OUT].filter((t) => !seen.has(t));
+    if (missing.length > 0) {
+      const who = targets.size === 1 ? `\`${name}\` needs` : `group ${label} needs`;
+      return {
+        message:
+          `${who} results for both ${targetAxis}=${IN} and ${targetAxis}=${OUT}, ` +
+          `but has no ${missing.map((m) => `${targetAxis}=${m}`).join(' and no ')}`,
+        hint: `sweep \`${targetAxis}\` over both values`,
+      };
+    }
+  }
+  return undefined;
+}
+
 export function matchInputs(
   p: {
     summary: unknown;
@@ -60,12 +97,12 @@ export function matchInputs(
 ): MatchedInputs {
   for (const name of ['summary', 'per_image'] as const) {
     const v = p[name];
-    if (!isGathered(v) || !v.some((e) => targetAxis in e.axes)) {
-      throw new Error(
-        `${stage}: \`${name}\` must be gathered over the \`${targetAxis}\` axis; ` +
-          `add \`gather: [${targetAxis}]\` (and the model and explainer axes) to the stage`,
-      );
-    }
+    const problem = pairingProblem(
+      isGathered(v) ? v.map((e) => e.axes) : undefined,
+      name,
+      targetAxis,
+    );
+    if (problem !== undefined) throw new Error(`${stage}: ${problem.message}; ${problem.hint}`);
   }
   const summaries = p.summary as Gathered<Summary>[];
   const perImage = p.per_image as Gathered<PerImage>[];

@@ -35,7 +35,7 @@ import {
   scatterFigures,
   type FigureFile,
 } from '../report/figures.js';
-import { matchInputs } from '../report/inputs.js';
+import { matchInputs, pairingProblem } from '../report/inputs.js';
 import {
   classCsvRows,
   mainCsvRows,
@@ -122,6 +122,15 @@ export const robustness: StageKind = {
     },
     discrepancy: { type: 'json', doc: 'in − out mass and rank accuracy per group, with intervals' },
     ols: { type: 'json', doc: 'OLS fits of the discrepancy on the factors' },
+  },
+  checkInstance(p) {
+    const gathered = (v: unknown) =>
+      (v as { $gather?: { axes: Record<string, Json> }[] } | null)?.$gather?.map((e) => e.axes);
+    const axis = p.target_axis as string;
+    return (
+      pairingProblem(gathered(p.summary), 'summary', axis) ??
+      pairingProblem(gathered(p.per_image), 'per_image', axis)
+    );
   },
   async run(ctx, p) {
     const targetAxis = p.target_axis as string;
