@@ -134,7 +134,9 @@ async function runTask(task: WorkerTask): Promise<void> {
     await rm(staging, { recursive: true, force: true });
     // A folder the stage never wrote into is not a checkpoint: leave none.
     await rmdir(checkpointDir).catch(() => undefined);
-    throw error;
+    if (!kind.usesEngine) throw error;
+    const { explainEngineError } = await import('../stdlib/engine.js');
+    throw explainEngineError(error, task.backend);
   }
   const wallMs = Date.now() - started;
   faultPoint('stage-returned');

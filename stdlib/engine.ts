@@ -107,3 +107,25 @@ export async function startEngine(name: BackendChoice['name']): Promise<void> {
   installGradients();
   started = name;
 }
+
+/** What a WebAssembly trap looks like when the wasm heap is exhausted. */
+const WASM_TRAP = /memory access out of bounds|Aborted\(|Cannot enlarge memory|out of memory/i;
+
+/**
+ * The wasm engine fails with a bare trap ("memory access out of bounds",
+ * "Aborted()") when its heap, at most 4 GiB per process, is full. Such an
+ * error gets the likely cause and what to change; any other passes through.
+ */
+export function explainEngineError(error: unknown, backend: string): unknown {
+  if (backend !== 'wasm' || !(error instanceof Error) || !WASM_TRAP.test(error.message)) {
+    return error;
+  }
+  const explained = new Error(
+    `${error.message}: the wasm engine stopped, most likely out of memory ` +
+      '(it has at most 4 GiB per worker process); lower `batch_size`, the image size ' +
+      'or the number of images, or run with --backend tensorflow where it loads',
+    { cause: error },
+  );
+  explained.stack = `${explained.message}\n${error.stack?.split('\n').slice(1).join('\n') ?? ''}`;
+  return explained;
+}

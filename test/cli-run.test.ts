@@ -167,3 +167,28 @@ test('run, check, plan and summaries say 1 instance, 1 job', async (t) => {
   t.regex(r.stdout, /^1 instance: 1 executed, 0 cached, 0 failed/);
   t.regex((await alignlab(dir, 'verify')).stdout, /^1 entry checked, 0 corrupt$/);
 });
+
+test('a wasm trap in an engine stage is explained as memory running out', async (t) => {
+  const { dir, study } = studyDir(`name: trap
+stages:
+  big:
+    kind: test/engine
+    with:
+      fail: "memory access out of bounds"
+  plain:
+    kind: test/work
+    with:
+      fail: "memory access out of bounds"
+`);
+  const r = await withPlugin(dir, 'run', study, '--backend', 'wasm');
+  t.is(r.exitCode, 1);
+  const log = (id: string) =>
+    readFileSync(new RegExp(`(\\S+${id}\\.log)`).exec(r.stdout)![1]!, 'utf8');
+  t.regex(
+    log('big'),
+    /memory access out of bounds: the wasm engine stopped, most likely out of memory \(it has at most 4 GiB per worker process\); lower `batch_size`/,
+  );
+  // A stage that does not use the engine keeps its own message.
+  t.notRegex(log('plain'), /wasm engine/);
+  t.regex(log('plain'), /memory access out of bounds/);
+});
