@@ -104,8 +104,18 @@ function changedParams(old: unknown, now: unknown): string[] {
   const names = new Set([...Object.keys(a), ...Object.keys(b)]);
   return [...names]
     .filter((n) => canonicalJson(a[n]) !== canonicalJson(b[n]))
-    .map((n) => (hasRef(b[n]) ? `${n} (its input changed)` : n))
-    .sort();
+    .sort()
+    .map((n) => {
+      if (hasRef(b[n])) return `\`${n}\` (its input changed)`;
+      return `\`${n}\` ${shortValue(a[n])} → ${shortValue(b[n])}`;
+    });
+}
+
+/** A parameter value in a line of `plan`: JSON, cut at 40 characters. */
+function shortValue(value: unknown): string {
+  if (value === undefined) return '(unset)';
+  const text = JSON.stringify(value);
+  return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
 }
 
 function hasRef(value: unknown): boolean {

@@ -35,7 +35,7 @@ test('run, re-run from cache, reorder, then change a parameter', async (t) => {
 
   const plan = await withPlugin(dir, 'plan', study, '-p', 'params.v=4');
   t.is(plan.exitCode, 0);
-  t.regex(plan.stdout, /will run +a +test\/work +parameters changed: value/);
+  t.regex(plan.stdout, /will run +a +test\/work +parameters changed: `value` 3 → 4/);
   t.regex(plan.stdout, /will run +b +test\/work +input `a` will be rebuilt/);
 
   const changed = await withPlugin(dir, 'run', study, '-p', 'params.v=4');
