@@ -1,8 +1,8 @@
 /**
  * Files a stage reads from outside the cache (a data folder, a CSV) are part
  * of its cache key through their contents: editing, adding or removing an
- * image makes the stage run again, while moving or copying the same files
- * does not.
+ * image makes the stage run again, while touching it, or putting the same
+ * bytes back, does not.
  *
  * Hashing every file on every `plan` would be slow for large folders, so
  * each file's sha256 is remembered next to the cache together with the file's
@@ -11,8 +11,8 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve, sep } from 'node:path';
 import type { Plan, PlanValue } from '../lang/plan.js';
 import type { StageKind } from '../stdlib/types.js';
 import { canonicalJson } from './canonical.js';
@@ -63,8 +63,11 @@ export async function inputDigests(
         entries.push([i, '', 'missing']);
         continue;
       }
-      const digests = await mapLimited(files, 16, (rel) => memo.digest(join(root, rel)));
-      files.forEach((rel, j) => entries.push([i, rel, digests[j]!]));
+      const digests = await mapLimited(files, 16, (f) =>
+        f.unreadable ? Promise.resolve('unreadable') : memo.digest(join(root, f.rel)),
+      );
+      files.forEach((f, j) => entries.push([i, f.rel, digests[j]!]));
+      memo.forgetUnder(root, new Set(files.map((f) => join(root, f.rel))));
     }
     out.set(id, createHash('sha256').update(canonicalJson(entries)).digest('hex'));
   }
@@ -88,39 +91,53 @@ function withDefaults(params: Record<string, PlanValue>, kind: StageKind) {
 }
 
 /**
- * Paths of the files under `root` relative to it, sorted, hidden names
- * (`.git`, `.DS_Store`) skipped; `['']` for a file; undefined when missing.
+ * Paths of the regular files under `root` relative to it, sorted, with
+ * hidden names (`.git`, `.DS_Store`) skipped and links followed, each folder
+ * once (a link back up the tree is not a loop); `['']` when root is a file,
+ * undefined when it is missing. A folder that cannot be listed counts as one
+ * entry whose digest is `unreadable`, so the key changes when it becomes
+ * readable; pipes and sockets are left out (no stage reads them).
  */
-async function listFiles(root: string): Promise<string[] | undefined> {
+async function listFiles(root: string): Promise<{ rel: string; unreadable?: true }[] | undefined> {
   let info;
   try {
     info = await stat(root);
   } catch {
     return undefined;
   }
-  if (!info.isDirectory()) return [''];
-  const files: string[] = [];
+  if (info.isFile()) return [{ rel: '' }];
+  if (!info.isDirectory()) return [];
+  const files: { rel: string; unreadable?: true }[] = [];
+  const seen = new Set<string>();
   const walk = async (rel: string): Promise<void> => {
-    const entries = await readdir(join(root, rel), { withFileTypes: true });
+    const dir = join(root, rel);
+    let entries;
+    try {
+      const real = await realpath(dir);
+      if (seen.has(real)) return;
+      seen.add(real);
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      files.push({ rel, unreadable: true });
+      return;
+    }
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
-      // Follow links the way the stages reading the folder do.
-      const isDir = e.isDirectory() || (e.isSymbolicLink() && (await isFolder(join(root, path))));
+      let isDir = e.isDirectory();
+      let isFile = e.isFile();
+      if (e.isSymbolicLink()) {
+        const target = await stat(join(root, path)).catch(() => undefined);
+        // A broken link is kept: the stage reading it reports it.
+        isDir = target?.isDirectory() ?? false;
+        isFile = target === undefined || target.isFile();
+      }
       if (isDir) await walk(path);
-      else files.push(path);
+      else if (isFile) files.push({ rel: path });
     }
   };
   await walk('');
-  return files.sort();
-}
-
-async function isFolder(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isDirectory();
-  } catch {
-    return false;
-  }
+  return files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
 }
 
 class FileMemo {
@@ -149,6 +166,7 @@ class FileMemo {
     } catch {
       return 'unreadable';
     }
+    if (!info.isFile()) return 'not a file';
     const known = this.entries.get(file);
     if (
       known !== undefined &&
@@ -167,6 +185,17 @@ class FileMemo {
     this.entries.set(file, [info.size, info.mtimeMs, info.ino, sha]);
     this.changed = true;
     return sha;
+  }
+
+  /** Drop what is remembered of files under `root` that are no longer there. */
+  forgetUnder(root: string, present: ReadonlySet<string>): void {
+    const prefix = root.endsWith(sep) ? root : root + sep;
+    for (const path of this.entries.keys()) {
+      if (path.startsWith(prefix) && !present.has(path)) {
+        this.entries.delete(path);
+        this.changed = true;
+      }
+    }
   }
 
   async save(): Promise<void> {

@@ -317,3 +317,16 @@ test('a missing image file in a manifest is skipped as unreadable', async (t) =>
     /^faces\[seed=1\]: 9\.png: image file not found; skipped \(unreadable-image\)$/,
   );
 });
+
+test('an image-folder root that is missing, or a file, stops the stage saying so', async (t) => {
+  const dir = tempDir();
+  const missing = join(dir, 'nowhere');
+  await t.throwsAsync(runStage(imageFolder, { root: missing }), {
+    message: `data: image folder ${missing} does not exist`,
+  });
+  const file = join(dir, 'one.png');
+  writePng(file, 4, 4, 1, new Uint8Array(16));
+  await t.throwsAsync(runStage(imageFolder, { root: file }), {
+    message: `data: ${file} is a file; \`root\` names the folder of class folders`,
+  });
+});

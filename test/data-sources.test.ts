@@ -1,5 +1,5 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDataset } from '../stdlib/data/dataset.js';
 import { imageFolder } from '../stdlib/stages/image-folder.js';
@@ -205,4 +205,27 @@ test('image-folder: masks beside their images, found by a suffix', async (t) => 
   // The mask file is not taken for an image of its own.
   t.deepEqual(ds.splits.train.ids, ['k/p']);
   t.deepEqual([...ds.splits.train.masks], [...rect(4, 4, 0, 4, 0, 1, 1)]);
+});
+
+test('image-folder: linked images and linked class folders are read like real ones', async (t) => {
+  const root = tempDir();
+  const elsewhere = tempDir();
+  writePng(join(root, 'a', '0.png'), 4, 4, 1, new Uint8Array(16).fill(10));
+  writePng(join(elsewhere, 'one.png'), 4, 4, 1, new Uint8Array(16).fill(20));
+  writePng(join(elsewhere, 'c', '0.png'), 4, 4, 1, new Uint8Array(16).fill(30));
+  symlinkSync(join(elsewhere, 'one.png'), join(root, 'a', '1.png'));
+  symlinkSync(join(elsewhere, 'c'), join(root, 'c'));
+  for (const id of ['a/0', 'a/1', 'c/0']) {
+    writePng(join(root, 'masks', `${id}.png`), 4, 4, 1, rect(4, 4, 0, 2, 0, 2));
+  }
+  // A folder inside a class folder is not an image: counted, not read.
+  mkdirSync(join(root, 'a', 'nested'));
+  const { out, result } = await runStage(imageFolder, {
+    root,
+    split: { train: 3, val: 0, test: 0 },
+  });
+  const ds = await readDataset(join(out, 'dataset'));
+  t.deepEqual([...ds.splits.train.ids!].sort(), ['a/0', 'a/1', 'c/0']);
+  t.deepEqual(ds.meta.classNames, ['a', 'c']);
+  t.is((result.summary as { other_files: number }).other_files, 1);
 });

@@ -1,5 +1,14 @@
 import test from 'ava';
-import { cpSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import {
+  cpSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { checkStudy } from '../lang/index.js';
 import { inputDigests } from '../runtime/input-files.js';
@@ -31,9 +40,13 @@ stages:
     with: {data: "\${{ stages.data.dataset }}"}
 `;
 
-async function digestOf(root: string, cacheRoot: string): Promise<string | undefined> {
+function digestOf(root: string, cacheRoot: string): Promise<string | undefined> {
+  return digestOfText(studyText(root), cacheRoot);
+}
+
+async function digestOfText(text: string, cacheRoot: string): Promise<string | undefined> {
   const file = join(cacheRoot, '..', 'study.yaml');
-  writeFileSync(file, studyText(root));
+  writeFileSync(file, text);
   const registry = await loadRegistry([]);
   const { plan, diagnostics } = await checkStudy(file, { registry });
   if (plan === undefined) throw new Error(JSON.stringify(diagnostics));
@@ -130,4 +143,52 @@ test('editing one image makes the data stage run again, and plan says why', asyn
   t.regex(plan.stdout, /will run +wide +canvas +input `data` will be rebuilt/);
   const again = await alignlab(dir, 'run', 'study.yaml');
   t.regex(again.stdout, /3 instances: 2 executed, 1 cached/);
+});
+
+test('links are followed once, loops end, pipes are skipped, outside masks count', async (t) => {
+  const dir = tempDir('alignlab-files-');
+  const cache = join(dir, 'cache');
+  const root = join(dir, 'imgs');
+  imageFolder(root);
+  const first = await digestOf(root, cache);
+
+  // Links back up the tree: each folder is read once, so nothing changes.
+  symlinkSync('..', join(root, 'a', 'loop'));
+  symlinkSync('..', join(root, 'b', 'loop'));
+  t.is(await digestOf(root, cache), first);
+  // A named pipe is never opened (opening it would wait for a writer).
+  execFileSync('mkfifo', [join(root, 'a', 'pipe.png')]);
+  t.is(await digestOf(root, cache), first);
+  // A linked image is data like any other.
+  writePng(join(dir, 'extra.png'), 8, 8, 1, rect(8, 8, 0, 4, 0, 4, 200, 20));
+  symlinkSync(join(dir, 'extra.png'), join(root, 'a', '9.png'));
+  const linked = await digestOf(root, cache);
+  t.not(linked, first);
+  const memo = JSON.parse(readFileSync(join(cache, 'file-digests.json'), 'utf8'));
+  t.false(Object.keys(memo).some((p) => p.includes('loop')));
+
+  // Masks in a folder beside root (`masks: ../masks`) are part of the key.
+  const split = join(dir, 'split');
+  imageFolder(join(split, 'imgs'));
+  renameSync(join(split, 'imgs', 'masks'), join(split, 'masks'));
+  const outside = studyText(join(split, 'imgs')).replace(
+    '      root:',
+    '      masks: ../masks\n      root:',
+  );
+  const before = await digestOfText(outside, cache);
+  writePng(join(split, 'masks', 'a', '0.png'), 8, 8, 1, rect(8, 8, 0, 2, 0, 2));
+  t.not(await digestOfText(outside, cache), before);
+});
+
+test('forgotten files leave the memo', async (t) => {
+  const dir = tempDir('alignlab-files-');
+  const cache = join(dir, 'cache');
+  const root = join(dir, 'imgs');
+  imageFolder(root);
+  await digestOf(root, cache);
+  rmSync(join(root, 'b'), { recursive: true });
+  await digestOf(root, cache);
+  const memo = JSON.parse(readFileSync(join(cache, 'file-digests.json'), 'utf8'));
+  t.false(Object.keys(memo).some((p) => p.startsWith(join(root, 'b'))));
+  t.true(Object.keys(memo).some((p) => p.startsWith(join(root, 'a'))));
 });

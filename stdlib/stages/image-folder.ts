@@ -7,9 +7,9 @@
  * not taken for images. Class folders are read one level deep; the id of an
  * image is `<class>/<name>`.
  */
-import { existsSync } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { extname, join, relative, resolve } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { extname, join, relative, resolve, sep } from 'node:path';
 import type { StageKind } from '../types.js';
 import { buildDataset, type SourceItem } from '../data/build.js';
 import { writeDataset } from '../data/dataset.js';
@@ -47,18 +47,30 @@ export const imageFolder: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
-  inputFiles: (p) => [p.root as string],
+  inputFiles(p) {
+    const root = resolve(p.root as string);
+    const masks = resolve(root, p.masks as string);
+    const inside = masks === root || masks.startsWith(root + sep);
+    return inside ? [root] : [root, masks];
+  },
   async run(ctx, p) {
     const root = resolve(p.root as string);
     if (!existsSync(root))
       throw new Error(`${ctx.instanceId}: image folder ${root} does not exist`);
+    if (!statSync(root).isDirectory()) {
+      throw new Error(
+        `${ctx.instanceId}: ${root} is a file; \`root\` names the folder of class folders`,
+      );
+    }
     const problems = new DataProblems(ctx.instanceId, (m) => ctx.log(m));
     const { items, classNames, otherFiles } = await listFolder(
       root,
       p.masks as string,
       p.mask_suffix as string,
       p.mask_threshold as number,
-    );
+    ).catch((error: Error) => {
+      throw new Error(`${ctx.instanceId}: ${error.message}`, { cause: error });
+    });
     if (classNames.length === 0) {
       throw new Error(
         `${ctx.instanceId}: ${root} has no class folders; expected root/<class>/<image>`,
@@ -75,22 +87,53 @@ export const imageFolder: StageKind = {
   },
 };
 
+/**
+ * A folder's files and subfolders by name, sorted, hidden names skipped and
+ * symbolic links followed. A broken link counts as a file (reading it then
+ * reports it); anything else (pipes, sockets, folders inside a class) is
+ * counted in `others`.
+ */
+async function entriesOf(dir: string) {
+  const files: string[] = [];
+  const folders: string[] = [];
+  let others = 0;
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'EACCES' ? 'permission denied' : (code ?? String(error));
+    throw new Error(`cannot list the folder ${dir} (${why})`, { cause: error });
+  }
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const target = await stat(join(dir, e.name)).catch(() => undefined);
+      isDir = target?.isDirectory() ?? false;
+      isFile = target === undefined || target.isFile();
+    }
+    if (isDir) folders.push(e.name);
+    else if (isFile) files.push(e.name);
+    else others++;
+  }
+  return { files: files.sort(), folders: folders.sort(), others };
+}
+
 async function listFolder(root: string, masks: string, suffix: string, threshold: number) {
   const maskRoot = resolve(root, masks);
   const beside = maskRoot === root;
-  const entries = await readdir(root, { withFileTypes: true });
-  const classNames = entries
-    .filter((e) => e.isDirectory() && !e.name.startsWith('.') && resolve(root, e.name) !== maskRoot)
-    .map((e) => e.name)
-    .sort();
+  const classNames = (await entriesOf(root)).folders.filter(
+    (name) => resolve(root, name) !== maskRoot,
+  );
 
   const items: SourceItem[] = [];
   let otherFiles = 0;
   for (const cls of classNames) {
-    const files = (await readdir(join(root, cls), { withFileTypes: true }))
-      .filter((e) => e.isFile() && !e.name.startsWith('.'))
-      .map((e) => e.name)
-      .sort();
+    // Only files one level down are images; subfolders and pipes are counted.
+    const { files, folders, others } = await entriesOf(join(root, cls));
+    otherFiles += others + folders.length;
     for (const name of files) {
       const ext = extname(name).toLowerCase();
       const stem = name.slice(0, name.length - ext.length);
