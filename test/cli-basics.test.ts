@@ -1,5 +1,6 @@
 import test from 'ava';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { alignlab, studyDir, withPlugin } from './fixtures/runtime/cli.js';
 import { tempDir } from './fixtures/runtime/helpers.js';
 
@@ -83,4 +84,23 @@ test('dag prints mermaid and dot', async (t) => {
   );
   const dot = await withPlugin(dir, 'dag', study, '--format', 'dot');
   t.regex(dot.stdout, /"a" -> "b";/);
+});
+
+test('status with nothing recorded: a sentence, or one JSON object', async (t) => {
+  const dir = tempDir('alignlab-status-');
+  mkdirSync(join(dir, '.alignlab', 'journal'), { recursive: true });
+  const text = await alignlab(dir, 'status');
+  t.is(text.exitCode, 0);
+  t.regex(
+    text.stdout,
+    /^no run recorded in .*\.alignlab; start one with `alignlab run study\.yaml`$/,
+  );
+  const json = await alignlab(dir, 'status', '--json');
+  t.is(json.exitCode, 0);
+  t.deepEqual(JSON.parse(json.stdout), { run: 'none', cacheDir: join(dir, '.alignlab') });
+
+  // A journal whose first line was lost does not pass for a killed run.
+  writeFileSync(join(dir, '.alignlab', 'journal', '2026-01-01T00-00-00-000Z-1.jsonl'), 'garbage\n');
+  t.is(JSON.parse((await alignlab(dir, 'status', '--json')).stdout).run, 'unreadable');
+  t.regex((await alignlab(dir, 'status')).stdout, /does not say which run it belongs to/);
 });

@@ -3,7 +3,12 @@ import { PassThrough } from 'node:stream';
 import type { RunEvent } from '../runtime/events.js';
 import { JsonLogger } from '../runtime/logger-json.js';
 import { describeEvent, PlainLogger } from '../runtime/logger-plain.js';
-import { formatProgress, formatSummary, type ProgressText } from '../runtime/format.js';
+import {
+  formatDuration,
+  formatProgress,
+  formatSummary,
+  type ProgressText,
+} from '../runtime/format.js';
 
 function capture() {
   const stream = new PassThrough();
@@ -214,4 +219,19 @@ test('summary: 1 instance, and the failure table does not repeat the instance', 
   });
   t.regex(text, /^1 instance: 0 executed/);
   t.regex(text, /\n {2}data +no images +-\n$/);
+});
+
+test('durations round at the precision shown, so no field reads 60', (t) => {
+  const cases: [number, string][] = [
+    [999.4, '999 ms'],
+    [999.6, '1.0 s'],
+    [59_940, '59.9 s'],
+    [59_960, '1m00s'],
+    [119_600, '2m00s'],
+    [125_400, '2m05s'],
+    [3_599_600, '1h00m'],
+    [3_659_000, '1h00m'],
+    [7_380_000, '2h03m'],
+  ];
+  for (const [ms, text] of cases) t.is(formatDuration(ms), text, `${ms} ms`);
 });

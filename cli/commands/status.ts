@@ -13,6 +13,10 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   const layout = new CacheLayout(existingCache(options.cacheDir));
   const path = await latestJournal(layout.journalDir());
   if (path === undefined) {
+    if (options.json) {
+      process.stdout.write(JSON.stringify({ run: 'none', cacheDir: layout.root }) + '\n');
+      return EXIT.ok;
+    }
     process.stdout.write(
       `no run recorded in ${layout.root}; start one with \`alignlab run study.yaml\`\n`,
     );
@@ -22,7 +26,15 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   // No run-end line: the process was killed, or is still running.
   const pid = Number(status.runId?.split('-').at(-1));
   const alive = status.summary === undefined && Number.isInteger(pid) && isProcessAlive(pid);
-  const run = status.summary !== undefined ? 'ended' : alive ? 'running' : 'killed';
+  // A journal without its first line was cut before the run started.
+  const run =
+    status.runId === undefined
+      ? 'unreadable'
+      : status.summary !== undefined
+        ? 'ended'
+        : alive
+          ? 'running'
+          : 'killed';
   // What a killed run had running or queued is not running any more.
   if (run === 'killed') {
     for (const s of status.instances.values()) {
@@ -36,6 +48,10 @@ export async function statusCommand(options: CliOptions): Promise<number> {
     return EXIT.ok;
   }
 
+  if (run === 'unreadable') {
+    process.stdout.write(`the last journal, ${path}, does not say which run it belongs to\n`);
+    return EXIT.ok;
+  }
   process.stdout.write(
     `run ${status.runId ?? '?'} of ${status.study ?? '?'}, started ${status.started ?? '?'}\n`,
   );
