@@ -153,7 +153,9 @@ export async function checkStudyWith(
     const reported = new Set<string>();
     for (const instance of compiled.instances) {
       if (reported.has(instance.stage)) continue;
-      const problem = options.registry.get(instance.kind)?.checkInstance?.(instance.params);
+      const problem = options.registry
+        .get(instance.kind)
+        ?.checkInstance?.(instance.params, instance.axes);
       const decl = byName.get(instance.stage);
       if (problem === undefined || decl === undefined) continue;
       reported.add(instance.stage);

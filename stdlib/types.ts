@@ -128,8 +128,12 @@ export interface StageKind {
    * A problem the kind can see in one planned instance before anything runs
    * (say, gathered results that cannot pair up); `alignlab check` reports it
    * at the stage's name. Parameters are as planned: references to other
-   * stages are `{ $ref }` / `{ $gather }` values.
+   * stages are `{ $ref }` / `{ $gather }` values; `axes` are the instance's
+   * own sweep values.
    */
-  checkInstance?(params: Record<string, PlanValue>): { message: string; hint?: string } | undefined;
+  checkInstance?(
+    params: Record<string, PlanValue>,
+    axes: Record<string, Json>,
+  ): { message: string; hint?: string } | undefined;
   run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
 }

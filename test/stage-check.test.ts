@@ -1,7 +1,10 @@
 import test from 'ava';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkStudy } from '../lang/index.js';
 import { loadRegistry } from '../runtime/load-registry.js';
-import { pairingProblem } from '../stdlib/report/inputs.js';
+import { matchInputs, pairingProblem } from '../stdlib/report/inputs.js';
 
 const QUICK = 'experiments/fashion-mnist-quick.yaml';
 
@@ -63,5 +66,67 @@ test('pairing: the target axis must be gathered, and every group needs both valu
   t.is(
     pairingProblem([{ model: 'cnn' }], 'summary', 'target')?.hint,
     'add `gather: [target]` (and the model and explainer axes) to the stage',
+  );
+});
+
+/** The quick study with one line of its robustness stage replaced. */
+async function quickWith(from: string, to: string) {
+  const dir = mkdtempSync(join(tmpdir(), 'alignlab-check-'));
+  const text = readFileSync(QUICK, 'utf8');
+  if (!text.includes(from)) throw new Error(`the quick study has no \`${from}\``);
+  const file = join(dir, 'study.yaml');
+  writeFileSync(file, text.replace(from, to));
+  return checkStudy(file, { registry: await loadRegistry([]) });
+}
+
+test('check: robustness inputs from a stage that does not vary with the target', async (t) => {
+  const r = await quickWith(
+    'relevance: ${{ stages.explain.relevance }}\n      base_relevance',
+    'relevance: ${{ stages.explain_base.relevance }}\n      base_relevance',
+  );
+  t.is(r.diagnostics.length, 1);
+  t.is(r.diagnostics[0]!.code, 'STAGE_INPUTS');
+  t.is(
+    r.diagnostics[0]!.message,
+    'stage `report`: `relevance` reads stage `explain_base`, which does not vary with `target`',
+  );
+  t.regex(r.diagnostics[0]!.hint!, /point `relevance` at an output that depends on the fine-tuned/);
+
+  const summary = await quickWith(
+    'summary: ${{ stages.metrics.summary }}',
+    'summary: ${{ stages.metrics_base.summary }}',
+  );
+  t.regex(summary.diagnostics[0]!.message, /`summary` reads stage `metrics_base`/);
+});
+
+test('check: a robustness stage without gather is told to gather', async (t) => {
+  const r = await quickWith(
+    '    gather: [target]\n    with:\n      title:',
+    '    with:\n      title:',
+  );
+  t.is(r.diagnostics.length, 1);
+  t.is(
+    r.diagnostics[0]!.message,
+    'stage `report`: `summary` must be gathered over the `target` axis',
+  );
+});
+
+test('run time: a summary that is not a metrics summary names the group and the shape', (t) => {
+  const entry = (target: string, value: unknown) => ({ axes: { target }, value });
+  const perImage = { mass: [0.5], rank: [0.5] };
+  const error = t.throws(() =>
+    matchInputs(
+      {
+        summary: [entry('in_mask', perImage), entry('out_mask', perImage)],
+        per_image: [entry('in_mask', perImage), entry('out_mask', perImage)],
+      },
+      'target',
+      'report',
+    ),
+  );
+  t.is(
+    error?.message,
+    "report: `summary` for target=in_mask is not a metrics stage's `summary` output " +
+      '(keys mass[], rank[]); check which output the parameter reads',
   );
 });

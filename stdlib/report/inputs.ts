@@ -5,7 +5,14 @@
  * and explainer.
  */
 import type { Gathered, Json } from '../types.js';
-import { display, groupLabel, type GroupInput, type PerImage, type Summary } from './analysis.js';
+import {
+  display,
+  groupLabel,
+  type GroupInput,
+  type PerImage,
+  SCORES,
+  type Summary,
+} from './analysis.js';
 
 export const IN = 'in_mask';
 export const OUT = 'out_mask';
@@ -84,6 +91,32 @@ export function pairingProblem(
   return undefined;
 }
 
+const SUMMARY_KEYS = ['accuracy', 'auroc', 'mass_accuracy', 'rank_accuracy'] as const;
+
+/** A metrics summary: numbers (or null) under the summary keys, at least one of them. */
+function isSummary(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const r = v as Record<string, unknown>;
+  const scalar = (x: unknown) => x === null || typeof x === 'number';
+  return SUMMARY_KEYS.some((k) => k in r) && SUMMARY_KEYS.every((k) => !(k in r) || scalar(r[k]));
+}
+
+/** Per-image scores: one list per score. */
+function isPerImage(v: unknown): boolean {
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
+  const r = v as Record<string, unknown>;
+  return SCORES.every((k) => Array.isArray(r[k]));
+}
+
+function describeShape(v: unknown): string {
+  if (v === null || typeof v !== 'object') return `a ${v === null ? 'null' : typeof v}`;
+  if (Array.isArray(v)) return `a list of ${v.length}`;
+  const keys = Object.entries(v as Record<string, unknown>).map(
+    ([k, x]) => `${k}${Array.isArray(x) ? '[]' : ''}`,
+  );
+  return `keys ${keys.slice(0, 6).join(', ')}${keys.length > 6 ? ', …' : ''}`;
+}
+
 export function matchInputs(
   p: {
     summary: unknown;
@@ -106,6 +139,19 @@ export function matchInputs(
   }
   const summaries = p.summary as Gathered<Summary>[];
   const perImage = p.per_image as Gathered<PerImage>[];
+  for (const [name, list, ok] of [
+    ['summary', summaries, isSummary],
+    ['per_image', perImage, isPerImage],
+  ] as const) {
+    const bad = list.find((e) => !ok(e.value));
+    if (bad !== undefined) {
+      throw new Error(
+        `${stage}: \`${name}\` for ${groupLabel(bad.axes)} is not a metrics stage's ` +
+          `\`${name}\` output (${describeShape(bad.value)}); ` +
+          'check which output the parameter reads',
+      );
+    }
+  }
 
   // Groups in the order the study lists its cells.
   const seen = new Map<string, Record<string, Json>>();

@@ -18,7 +18,6 @@ interface Summary {
   mass_accuracy: number | null;
   rank_accuracy: number | null;
   n?: number;
-  undefined_mass?: number;
 }
 interface PerImage {
   mass: (number | null)[];

@@ -43,6 +43,12 @@ import {
   reportBlocks,
 } from '../report/robustness-report.js';
 
+/** A planned reference: one output, or one per gathered cell. */
+type PlannedInput = {
+  $ref?: { instance: string };
+  $gather?: { axes: Record<string, Json>; ref: { instance: string } }[];
+} | null;
+
 export const robustness: StageKind = {
   kind: 'robustness',
   // 2: flags groups whose mass accuracy is 1 on every image.
@@ -123,14 +129,33 @@ export const robustness: StageKind = {
     discrepancy: { type: 'json', doc: 'in − out mass and rank accuracy per group, with intervals' },
     ols: { type: 'json', doc: 'OLS fits of the discrepancy on the factors' },
   },
-  checkInstance(p) {
-    const gathered = (v: unknown) =>
-      (v as { $gather?: { axes: Record<string, Json> }[] } | null)?.$gather?.map((e) => e.axes);
+  checkInstance(p, axes) {
     const axis = p.target_axis as string;
-    return (
-      pairingProblem(gathered(p.summary), 'summary', axis) ??
-      pairingProblem(gathered(p.per_image), 'per_image', axis)
-    );
+    const inputs = ['summary', 'per_image', ...(p.relevance === null ? [] : ['relevance'])];
+    for (const name of inputs) {
+      const value = p[name] as PlannedInput;
+      const problem = pairingProblem(
+        value?.$gather?.map((e) => e.axes),
+        name,
+        axis,
+      );
+      if (problem === undefined) continue;
+      // Not varying with the target at all: the input comes from the wrong stage.
+      const source = value?.$ref?.instance ?? value?.$gather?.[0]?.ref.instance;
+      const varies = value?.$gather?.some((e) => axis in e.axes) ?? false;
+      // (When this stage itself runs once per target, `gather` is what is missing.)
+      if (source !== undefined && !varies && !(axis in axes)) {
+        const stage = source.replace(/\[.*$/, '');
+        return {
+          message: `\`${name}\` reads stage \`${stage}\`, which does not vary with \`${axis}\``,
+          hint:
+            `point \`${name}\` at an output that depends on the fine-tuned models ` +
+            `(one value per \`${axis}\`) and keep \`gather: [${axis}]\` on the stage`,
+        };
+      }
+      return problem;
+    }
+    return undefined;
   },
   async run(ctx, p) {
     const targetAxis = p.target_axis as string;
