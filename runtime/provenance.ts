@@ -14,6 +14,8 @@ export interface Provenance {
   study: string;
   file: string;
   studyHash?: string;
+  /** The command line of the run, overrides (`-p`, `-s`, `--seed`) included. */
+  command?: string;
   seed: number;
   backend: string;
   node: string;
@@ -83,6 +85,13 @@ export function collectProvenance(
   };
 }
 
+/** Words joined for a POSIX shell, quoted where needed. */
+export function shellLine(words: readonly string[]): string {
+  return words
+    .map((w) => (/^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`))
+    .join(' ');
+}
+
 function seconds(ms: number | undefined): string {
   return ms === undefined ? 'n/a' : `${(ms / 1000).toFixed(1)} s`;
 }
@@ -93,6 +102,7 @@ export function provenanceMarkdown(p: Provenance): string {
     '',
     `- study: ${p.study} (${p.file})`,
     ...(p.studyHash ? [`- study hash: ${p.studyHash}`] : []),
+    ...(p.command ? [`- command: \`${p.command}\``] : []),
     `- seed: ${p.seed}`,
     `- backend: ${p.backend}; Node ${p.node}`,
     `- packages: ${Object.entries(p.packages)

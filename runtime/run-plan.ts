@@ -16,7 +16,7 @@ import { faultPoint } from './fault.js';
 import { JournalLogger, newRunId } from './journal.js';
 import { DEFAULT_LOCK_TIMING, KeyLocks, type LockTiming } from './key-lock.js';
 import { LocalExecutor } from './local-executor.js';
-import { collectProvenance } from './provenance.js';
+import { collectProvenance, shellLine } from './provenance.js';
 import { publishResults } from './publish-results.js';
 import { type InstanceResult, Scheduler } from './scheduler.js';
 
@@ -37,6 +37,8 @@ export interface RunPlanOptions {
   runId?: string;
   /** Hash of the resolved study, recorded in published reports. */
   studyHash?: string;
+  /** The command line that started the run, for the provenance record. */
+  command?: string[];
   lockTiming?: LockTiming;
   /** First abort: stop starting work, ask stages to checkpoint. */
   stopSignal?: AbortSignal;
@@ -119,6 +121,7 @@ async function runWithJournal(
   const interrupted = options.stopSignal?.aborted ?? false;
   if (!interrupted) {
     const provenance = collectProvenance(plan, keyed, results, options.backend, options.studyHash);
+    if (options.command !== undefined) provenance.command = shellLine(options.command);
     await publishResults(keyed, results, store.layout, options.outDir, logger, provenance);
   }
 

@@ -69,6 +69,10 @@ test('tiny quick study: runs, re-runs from cache, re-runs only what a parameter 
   }
   t.regex(report, /\| in − out \(95 % CI\) \| -?\d\.\d{3} \[-?\d\.\d{3}, -?\d\.\d{3}\]/);
   t.regex(report, /backend: wasm/);
+  // The overrides that shrank the study are on record.
+  t.true(report.includes(`- command: \`alignlab ${args.join(' ')}\``), report.slice(-1500));
+  const provenance = JSON.parse(readFileSync(join(dir, 'runs/report/provenance.json'), 'utf8'));
+  t.is(provenance.command, `alignlab ${args.join(' ')}`);
   t.regex(readFileSync(join(dir, 'runs/report/report.csv'), 'utf8'), /^group,model,mass_accuracy/);
 
   const second = await execa('node', [cli, ...args], { reject: false, cwd: dir });

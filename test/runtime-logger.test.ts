@@ -3,6 +3,7 @@ import { PassThrough } from 'node:stream';
 import type { RunEvent } from '../runtime/events.js';
 import { JsonLogger } from '../runtime/logger-json.js';
 import { describeEvent, PlainLogger } from '../runtime/logger-plain.js';
+import { shellLine } from '../runtime/provenance.js';
 import {
   formatDuration,
   formatProgress,
@@ -234,4 +235,15 @@ test('durations round at the precision shown, so no field reads 60', (t) => {
     [7_380_000, '2h03m'],
   ];
   for (const [ms, text] of cases) t.is(formatDuration(ms), text, `${ms} ms`);
+});
+
+test('command lines are quoted for a POSIX shell where needed', (t) => {
+  t.is(
+    shellLine(['alignlab', 'run', 'a.yaml', '-p', 'params.x=2']),
+    'alignlab run a.yaml -p params.x=2',
+  );
+  t.is(
+    shellLine(['-s', 'target=in_mask,out_mask', '--filter', "x == 'a b'"]),
+    `-s target=in_mask,out_mask --filter 'x == '\\''a b'\\'''`,
+  );
 });

@@ -51,6 +51,7 @@ export async function runCommand(options: CliOptions): Promise<number> {
       plugins,
       logger,
       studyHash: check.studyHash,
+      command: ['alignlab', ...process.argv.slice(2)],
       stopSignal: stop.signal,
       killSignal: kill.signal,
     });
