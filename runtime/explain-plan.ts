@@ -67,10 +67,10 @@ export async function explainPlan(
       row.reason = 'never run';
     } else if (rebuilt !== undefined) {
       row.reason = `input \`${rebuilt}\` will be rebuilt`;
-    } else if (before === k.key) {
-      row.reason = 'the last run did not finish it';
+    } else if (before.key === k.key) {
+      row.reason = await sameKeyReason(before.state, k.key, store.layout.corruptDir());
     } else {
-      const old = await store.manifest(before as never);
+      const old = await store.manifest(before.key as never);
       row.reason =
         old === undefined ? 'its inputs or settings changed' : describeChange(old.record, k.record);
     }
@@ -123,9 +123,24 @@ function hasRef(value: unknown): boolean {
   return text.includes('"$ref"') || text.includes('"$gather"');
 }
 
-/** Most recent key of each instance id, from the newest journals. */
-async function previousKeys(dir: string): Promise<Map<string, string>> {
-  const keys = new Map<string, string>();
+/**
+ * Why an instance whose key did not change has no entry: how its last run
+ * ended, or, when that run finished it, where the entry went.
+ */
+async function sameKeyReason(state: LastState, key: string, corruptDir: string): Promise<string> {
+  if (state === 'failed') return 'it failed in the last run that had it';
+  if (state !== 'done') return 'the last run did not finish it';
+  const moved = await readdir(corruptDir).catch(() => [] as string[]);
+  return moved.some((name) => name.startsWith(`${key}.`))
+    ? 'its cache entry was found corrupt and moved aside'
+    : 'its cache entry was removed';
+}
+
+type LastState = 'planned' | 'done' | 'failed';
+
+/** Most recent key of each instance id, and how it ended, from the newest journals. */
+async function previousKeys(dir: string): Promise<Map<string, { key: string; state: LastState }>> {
+  const keys = new Map<string, { key: string; state: LastState }>();
   let names: string[];
   try {
     names = (await readdir(dir))
@@ -136,12 +151,19 @@ async function previousKeys(dir: string): Promise<Map<string, string>> {
     return keys;
   }
   for (const name of names.slice(0, JOURNALS_SEARCHED)) {
+    const found = new Map<string, { key: string; state: LastState }>();
     for (const line of await readJournal(join(dir, name))) {
-      const planned = line.type === 'instance-cached' || line.type === 'instance-queued';
-      if (planned && !keys.has(line.instance)) {
-        keys.set(line.instance, line.key);
+      if (line.type === 'instance-cached') {
+        found.set(line.instance, { key: line.key, state: 'done' });
+      } else if (line.type === 'instance-queued') {
+        found.set(line.instance, { key: line.key, state: 'planned' });
+      } else if (line.type === 'instance-done' || line.type === 'instance-failed') {
+        const state = line.type === 'instance-done' ? 'done' : 'failed';
+        if (found.get(line.instance)?.key === line.key)
+          found.set(line.instance, { key: line.key, state });
       }
     }
+    for (const [id, last] of found) if (!keys.has(id)) keys.set(id, last);
   }
   return keys;
 }

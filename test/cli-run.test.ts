@@ -75,6 +75,9 @@ stages:
     /Failures:\n {2}instance +error +log\n {2}bad +boom: the data folder is empty +\S+bad\.log/,
   );
   t.regex(r.stderr, /not run +after: input `bad` failed/);
+  const plan = await withPlugin(dir, 'plan', study);
+  t.regex(plan.stdout, /will run +bad +test\/work +it failed in the last run that had it/);
+  t.regex(plan.stdout, /cached +fine /);
   const log = /(\S+bad\.log)/.exec(r.stdout)![1]!;
   t.regex(readFileSync(log, 'utf8'), /boom: the data folder is empty/);
 });
@@ -110,6 +113,9 @@ test('verify finds a tampered entry, and the next run recomputes it', async (t) 
 
   const fixed = await alignlab(dir, 'verify', '--fix');
   t.regex(fixed.stdout, /moved to .*corrupt/);
+  const plan = await withPlugin(dir, 'plan', study);
+  t.regex(plan.stdout, /will run +a +test\/work +its cache entry was found corrupt and moved aside/);
+  t.regex(plan.stdout, /cached +b /);
   const rerun = await withPlugin(dir, 'run', study);
   t.regex(rerun.stdout, /1 executed, 2 cached/);
   t.is((await alignlab(dir, 'verify')).exitCode, 0);
