@@ -97,7 +97,14 @@ export function buildSweep(
   applyOverrides(axes, overrides.sweep, rep);
   const names = axes.map((a) => a.name);
   const zipOk = checkZip(axes, rep);
-  let cells = zipOk ? product(axes) : [];
+  let cells = zipOk
+    ? dedupeCells(
+        product(axes),
+        names,
+        axes.find((a) => a.group === 'zip'),
+        rep,
+      )
+    : [];
   if (include) cells = addIncluded(cells, include, axes, scope, rep);
   if (exclude) cells = applyExclude(cells, exclude.node, exclude.key, names, scope, rep);
   return { axes, cells: cells.map((axes) => ({ id: cellId(axes, names), axes })) };
@@ -169,18 +176,74 @@ function readAxes(
       return v;
     });
     if (value === undefined) continue;
-    out.push({ name: e.key, values: dedupe(value as Json[]), ...at, group });
+    // Zipped values pair up by position, so repeats there are meaningful.
+    const values =
+      group === 'zip'
+        ? (value as Json[])
+        : dedupe(
+            value as Json[],
+            e.key,
+            { file: e.value.file, offset: e.value.start, length: span(e.value) },
+            rep,
+          );
+    out.push({ name: e.key, values, ...at, group });
   }
 }
 
-function dedupe(values: Json[]): Json[] {
+/** The values without repeats (`1e1` repeats `10`), with a warning naming them. */
+function dedupe(
+  values: Json[],
+  axis: string,
+  at: { file: string; offset: number; length: number },
+  rep: Reporter,
+): Json[] {
   const seen = new Set<string>();
-  return values.filter((v) => {
+  const repeated: string[] = [];
+  const out = values.filter((v) => {
     const k = canonicalJson(v);
-    if (seen.has(k)) return false;
+    if (seen.has(k)) {
+      repeated.push(formatAxisValue(v));
+      return false;
+    }
     seen.add(k);
     return true;
   });
+  if (repeated.length > 0) {
+    rep.warn({
+      code: 'DUPLICATE_AXIS_VALUE',
+      message: `axis \`${axis}\` lists ${[...new Set(repeated)].join(', ')} more than once; each value runs once`,
+      ...at,
+      hint: 'remove the repeated values',
+    });
+  }
+  return out;
+}
+
+/** Cells without repeats (zipped axes can pair the same values twice). */
+function dedupeCells(
+  cells: Record<string, Json>[],
+  names: readonly string[],
+  zip: Axis | undefined,
+  rep: Reporter,
+): Record<string, Json>[] {
+  const seen = new Set<string>();
+  const out = cells.filter((c) => {
+    const id = cellId(c, names);
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
+  if (out.length < cells.length && zip !== undefined) {
+    rep.warn({
+      code: 'DUPLICATE_AXIS_VALUE',
+      message: `the zipped axes pair the same values more than once; ${cells.length - out.length} repeated cell(s) run once`,
+      file: zip.file,
+      offset: zip.offset,
+      length: zip.length,
+      hint: 'remove the repeated positions from the zipped lists',
+    });
+  }
+  return out;
 }
 
 function applyOverrides(axes: Axis[], overrides: readonly SweepOverride[], rep: Reporter): void {
@@ -200,7 +263,10 @@ function applyOverrides(axes: Axis[], overrides: readonly SweepOverride[], rep: 
       });
       continue;
     }
-    axis.values = dedupe(o.values);
+    axis.values =
+      axis.group === 'zip'
+        ? o.values
+        : dedupe(o.values, o.axis, { file: COMMAND_LINE, offset: o.offset, length: o.length }, rep);
     Object.assign(axis, { file: COMMAND_LINE, offset: o.offset, length: o.length });
   }
 }

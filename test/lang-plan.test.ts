@@ -291,3 +291,47 @@ test('the JSON schema lists stage kinds with their parameters', (t) => {
   t.is(train.properties.with.properties.epochs.default, 5);
   t.is(train.properties.with.properties.epochs.anyOf[0].maximum, 1000);
 });
+
+test('zipped axes may repeat a value; a repeated pair or grid value runs once, with a warning', async (t) => {
+  const stages = `stages:
+  data: {kind: fashion-mnist}
+  train: {kind: train, with: {data: "\${{ stages.data.dataset }}", lr: "\${{ sweep.lr }}", epochs: "\${{ sweep.bs }}"}}
+`;
+  const zipped = await checkText(`sweep:\n  zip: {lr: [0.1, 0.1], bs: [16, 32]}\n${stages}`);
+  t.deepEqual(zipped.diagnostics, []);
+  t.deepEqual(
+    zipped.plan!.cells.map((c) => c.id),
+    ['lr=0.1,bs=16', 'lr=0.1,bs=32'],
+  );
+
+  const pair = await checkText(`sweep:\n  zip: {lr: [0.1, 0.1], bs: [16, 16]}\n${stages}`);
+  t.deepEqual(
+    pair.plan!.cells.map((c) => c.id),
+    ['lr=0.1,bs=16'],
+  );
+  t.deepEqual(
+    pair.diagnostics.map((d) => [d.code, d.severity, d.message]),
+    [
+      [
+        'DUPLICATE_AXIS_VALUE',
+        'warning',
+        'the zipped axes pair the same values more than once; 1 repeated cell(s) run once',
+      ],
+    ],
+  );
+
+  const grid = await checkText(`sweep:\n  lr: [10, 0.1, 1e1]\n  bs: [16]\n${stages}`, {
+    sweep: ['bs=8,8'],
+  });
+  t.deepEqual(
+    grid.plan!.cells.map((c) => c.id),
+    ['lr=10,bs=8', 'lr=0.1,bs=8'],
+  );
+  t.deepEqual(
+    grid.diagnostics.map((d) => [d.pos.file, d.pos.line, d.pos.col, d.message]),
+    [
+      ['study.yaml', 2, 7, 'axis `lr` lists 10 more than once; each value runs once'],
+      ['<command line>', 1, 4, 'axis `bs` lists 8 more than once; each value runs once'],
+    ],
+  );
+});
