@@ -112,7 +112,16 @@ const mistakes: [string, string[], RegExp][] = [
     ['--filter', 'modle == "a"'],
     /unknown name `modle`; did you mean `model`\?/,
   ],
-  ['misspelt metric in --filter', ['--filter', 'w.value.ac > 0'], /there is no key `ac`/],
+  [
+    'misspelt metric in --filter',
+    ['--filter', 'w.value.acx > 0'],
+    /there is no key `acx` here; did you mean `acc`\?; columns: w\.value\.acc, w\.value\.loss/,
+  ],
+  [
+    'unquoted axis value in --filter',
+    ['--filter', 'model == a'],
+    /unknown name `a`; to compare with the value a, quote it: 'a'/,
+  ],
   ['filter that is not true or false', ['--filter', 'lr + 1'], /must give true or false/],
   [
     'unknown --sort column',

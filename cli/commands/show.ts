@@ -317,12 +317,23 @@ export function filterRows(table: ResultTable, text: string): ResultRow[] {
         error.code === 'NOT_A_MAP'
       ) {
         const word = text.slice(error.offset, error.end);
-        const known = [...names.keys(), ...table.columns];
-        const hint = FUNCTIONS[word] ? '' : didYouMean(word, known);
+        const leaves = table.columns.map((c) => c.split('.').at(-1)!);
+        const isKey = error.code === 'UNKNOWN_KEY';
+        const known = isKey ? [...new Set(leaves)] : [...names.keys(), ...table.columns];
+        const axisValue = table.rows.some((r) =>
+          Object.values(r.axes).some((v) => typeof v === 'string' && v === word),
+        );
+        const hint = FUNCTIONS[word]
+          ? ''
+          : axisValue && !isKey
+            ? `to compare with the value ${word}, quote it: '${word}'`
+            : didYouMean(word, known);
         throw new UsageError(
           `--filter: ${error.message}` +
             (hint ? `; ${hint}` : '') +
-            `; names: ${[...names.keys()].join(', ')}`,
+            (isKey
+              ? `; columns: ${table.columns.join(', ')}`
+              : `; names: ${[...names.keys()].join(', ')}`),
         );
       }
       // Comparing a missing value (null) fails: the row does not match.
