@@ -149,6 +149,7 @@ export async function checkStudyWith(
     rep,
   );
   // What a kind can tell from a planned instance alone, once per stage.
+  // (Data that is not there yet is a warning: it may be mounted before the run.)
   if (rep.errorCount === 0) {
     const reported = new Set<string>();
     for (const instance of compiled.instances) {
@@ -159,7 +160,7 @@ export async function checkStudyWith(
       const decl = byName.get(instance.stage);
       if (problem === undefined || decl === undefined) continue;
       reported.add(instance.stage);
-      rep.error({
+      rep[problem.severity === 'warning' ? 'warn' : 'error']({
         code: 'STAGE_INPUTS',
         message: `stage \`${instance.stage}\`: ${problem.message}`,
         file: decl.nameNode.file,

@@ -134,6 +134,6 @@ export interface StageKind {
   checkInstance?(
     params: Record<string, PlanValue>,
     axes: Record<string, Json>,
-  ): { message: string; hint?: string } | undefined;
+  ): { message: string; hint?: string; severity?: 'error' | 'warning' } | undefined;
   run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
 }

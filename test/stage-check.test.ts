@@ -130,3 +130,42 @@ test('run time: a summary that is not a metrics summary names the group and the 
       '(keys mass[], rank[]); check which output the parameter reads',
   );
 });
+
+test('check warns about data paths that are not there, or of the wrong type', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'alignlab-check-'));
+  writeFileSync(join(dir, 'list.csv'), 'image,label\n');
+  const file = join(dir, 'study.yaml');
+  writeFileSync(
+    file,
+    [
+      'stages:',
+      '  folder:',
+      '    kind: image-folder',
+      `    with: {root: ${join(dir, 'nowhere')}}`,
+      '  fm:',
+      '    kind: fashion-mnist',
+      `    with: {source: full, root: ${dir}}`,
+      '  manifest:',
+      '    kind: csv-manifest',
+      `    with: {csv: ${dir}}`,
+      '  fine:',
+      '    kind: csv-manifest',
+      `    with: {csv: ${join(dir, 'list.csv')}}`,
+    ].join('\n') + '\n',
+  );
+  const r = await checkStudy(file, { registry: await loadRegistry([]) });
+  t.not(r.plan, undefined, 'warnings leave the plan');
+  t.deepEqual(
+    r.diagnostics.map((d) => [d.severity, d.pos.line, d.message]),
+    [
+      ['warning', 2, `stage \`folder\`: \`root\`: ${join(dir, 'nowhere')} does not exist`],
+      [
+        'warning',
+        5,
+        `stage \`fm\`: \`source: full\` reads ${dir}, which holds no Fashion-MNIST set`,
+      ],
+      ['warning', 8, `stage \`manifest\`: \`csv\`: ${dir} is a folder, not a file`],
+    ],
+  );
+  t.regex(r.diagnostics[0]!.hint!, /relative paths are read from the folder alignlab runs in/);
+});

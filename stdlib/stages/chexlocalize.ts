@@ -19,6 +19,7 @@ import { resolveInside } from '../data/paths.js';
 import { DataProblems } from '../data/problems.js';
 import { type Rle, decodeRle } from '../data/rle.js';
 import { SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
+import { missingPath } from '../data/check-paths.js';
 
 type Segmentations = Record<string, Record<string, Rle>>;
 
@@ -68,6 +69,7 @@ export const chexlocalize: StageKind = {
     },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  checkInstance: (p) => missingPath('root', p.root, 'folder'),
   inputFiles: (p) => [
     p.root as string,
     ...(p.image_root === null ? [] : [resolve(p.root as string, p.image_root as string)]),

@@ -122,6 +122,16 @@ export const fashionMnist: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source and counts' },
   },
+  checkInstance(p) {
+    if (p.source !== 'full' || typeof p.root !== 'string' || hasSet(p.root)) return undefined;
+    return {
+      message: `\`source: full\` reads ${p.root}, which holds no Fashion-MNIST set`,
+      hint:
+        'install it with `sudo apt install dataset-fashion-mnist` (Debian), point `root:` ' +
+        'at a folder with the four IDX .gz files, or use `source: sample`',
+      severity: 'warning',
+    };
+  },
   inputFiles(p) {
     const { dir } = chooseSet(p);
     return Object.values(FILES).flatMap((prefix) => [

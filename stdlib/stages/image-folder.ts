@@ -15,6 +15,7 @@ import { buildDataset, type SourceItem } from '../data/build.js';
 import { writeDataset } from '../data/dataset.js';
 import { DataProblems } from '../data/problems.js';
 import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
+import { missingPath } from '../data/check-paths.js';
 
 const IMAGE_EXT = ['.png', '.jpg', '.jpeg'];
 
@@ -47,6 +48,7 @@ export const imageFolder: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  checkInstance: (p) => missingPath('root', p.root, 'folder'),
   inputFiles(p) {
     const root = resolve(p.root as string);
     const masks = resolve(root, p.masks as string);
