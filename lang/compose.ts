@@ -16,15 +16,24 @@ export async function loadComposed(
   read: ReadFile,
   rep: Reporter,
 ): Promise<YNode | undefined> {
-  const text = await read(file).catch(() => undefined);
+  let failure: NodeJS.ErrnoException | undefined;
+  const text = await read(file).catch((error: NodeJS.ErrnoException) => {
+    failure = error;
+    return undefined;
+  });
   if (text === undefined) {
     rep.sources.set(file, '');
+    const folder = failure?.code === 'EISDIR';
     rep.error({
       code: 'FILE_NOT_FOUND',
-      message: `cannot read the study file \`${file}\``,
+      message: folder
+        ? `\`${file}\` is a folder, not a study file`
+        : `cannot read the study file \`${file}\``,
       file,
       offset: 0,
-      hint: 'check the path; it is relative to the current folder',
+      hint: folder
+        ? 'name a .yaml file in it, e.g. `experiments/fashion-mnist-quick.yaml`'
+        : 'check the path; it is relative to the current folder',
     });
     return undefined;
   }

@@ -3,7 +3,12 @@
  * exact text a person sees for it (location, code, message, underline, hint).
  */
 import test from 'ava';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { checkStudy } from '../lang/index.js';
 import { checkText, printed } from './lang-helpers.js';
+import { testRegistry } from './lang-registry.js';
 import { defaultName, isSafeName } from '../lang/limits.js';
 
 interface Case {
@@ -967,4 +972,12 @@ test('untagged artifact parameters and outputs accept any artifact', async (t) =
   );
   t.is(printed(r), '');
   t.truthy(r.plan);
+});
+
+test('a folder named as the study file says it is a folder', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'alignlab-dir-'));
+  const r = await checkStudy(dir, { registry: testRegistry });
+  t.is(r.diagnostics.length, 1);
+  t.is(r.diagnostics[0]!.message, `\`${dir}\` is a folder, not a study file`);
+  t.regex(r.diagnostics[0]!.hint!, /name a \.yaml file in it/);
 });

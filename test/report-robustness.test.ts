@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { robustness } from '../stdlib/stages/robustness.js';
 import { heatmapLayout, rowScale } from '../stdlib/report/heatmaps.js';
-import { massPinnedAtOne } from '../stdlib/report/robustness-report.js';
+import { fmt, massPinnedAtOne } from '../stdlib/report/robustness-report.js';
 import {
   buildFixture,
   context,
@@ -146,4 +146,14 @@ test('a group whose mass accuracy is 1 on every image is flagged as unable to mo
   t.true(massPinnedAtOne(group([1, 1, null], [1, 1, 1])));
   t.false(massPinnedAtOne(group([1, 1, 0.98], [1, 1, 1])));
   t.false(massPinnedAtOne(group([null], [null])));
+});
+
+test('numbers in report tables: fixed digits, n/a when missing, no negative zero', (t) => {
+  t.is(fmt(0.31110936499999936), '0.311');
+  t.is(fmt(-0.0004), '0.000');
+  t.is(fmt(-0.0005), '-0.001');
+  t.is(fmt(-0.04, 1), '0.0');
+  t.is(fmt(-0.4, 0), '0');
+  t.is(fmt(null), 'n/a');
+  t.is(fmt(Number.NaN), 'n/a');
 });

@@ -13,8 +13,12 @@ import {
 } from './analysis.js';
 import type { Block } from './document.js';
 
-export const fmt = (v: number | null | undefined, digits = 3) =>
-  v === null || v === undefined || !Number.isFinite(v) ? 'n/a' : v.toFixed(digits);
+/** A number at fixed precision; `n/a` when missing; never `-0.000`. */
+export function fmt(v: number | null | undefined, digits = 3): string {
+  if (v === null || v === undefined || !Number.isFinite(v)) return 'n/a';
+  const text = v.toFixed(digits);
+  return /^-0(\.0*)?$/.test(text) ? text.slice(1) : text;
+}
 const fmtCi = (d: Discrepancy) => `${fmt(d.mean)} [${fmt(d.lo)}, ${fmt(d.hi)}]`;
 const fmtP = (p: number) => (!Number.isFinite(p) ? 'n/a' : p < 0.001 ? '< 0.001' : p.toFixed(3));
 const diff = (a: number | null, b: number | null) => (a === null || b === null ? null : a - b);
