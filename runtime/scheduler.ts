@@ -6,6 +6,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import PQueue from 'p-queue';
+import type { Json, StageKind } from '../stdlib/types.js';
 import type { KeyedInstance } from './cache-key.js';
 import type { CacheStore } from './cache-store.js';
 import type { Logger } from './events.js';
@@ -339,6 +340,10 @@ export class Scheduler {
         key: k.key,
         wallMs: outcome.manifest.wallMs,
       });
+      const notice = noticeOf(k.kind, outcome.manifest);
+      if (notice !== undefined) {
+        logger.log({ type: 'warning', message: `${id}: ${notice}; details in ${log}` });
+      }
       return { state: 'done', manifest: outcome.manifest };
     }
     // An instance that failed by itself while the run was stopping (fail-fast
@@ -397,5 +402,20 @@ export class Scheduler {
       const manifest = await store.manifest(k.key);
       if (manifest !== undefined) return { manifest };
     }
+  }
+}
+
+/** The kind's line for the terminal about finished results, if it has one. */
+function noticeOf(kind: StageKind, manifest: Manifest): string | undefined {
+  if (kind.notice === undefined) return undefined;
+  const json: Record<string, Json> = {};
+  for (const [name, out] of Object.entries(manifest.outputs)) {
+    if (out.type === 'json') json[name] = out.value;
+  }
+  try {
+    return kind.notice(json);
+  } catch {
+    // A notice is a courtesy; it never fails a finished instance.
+    return undefined;
   }
 }

@@ -135,5 +135,11 @@ export interface StageKind {
     params: Record<string, PlanValue>,
     axes: Record<string, Json>,
   ): { message: string; hint?: string; severity?: 'error' | 'warning' } | undefined;
+  /**
+   * One line for the terminal after the instance ran, when its results hold
+   * something the user should not miss (items skipped as bad data); the
+   * details stay in its log. Given the json outputs.
+   */
+  notice?(outputs: Record<string, Json>): string | undefined;
   run(ctx: StageContext, params: Record<string, unknown>): Promise<Record<string, Json>>;
 }

@@ -87,3 +87,27 @@ export class DataProblems {
     return message;
   }
 }
+
+/**
+ * The terminal line for a data stage whose `summary` output counts skipped
+ * items or warnings: `3 items skipped (2 unreadable-image, 1 missing-mask);
+ * 1 warning (1 empty-mask)`; undefined when there is nothing to say.
+ */
+export function problemNotice(outputs: Record<string, unknown>): string | undefined {
+  const summary = outputs.summary as Partial<ProblemSummary> | undefined;
+  const part = (
+    counts: Record<string, number | undefined> | undefined,
+    word: (n: number) => string,
+  ) => {
+    const entries = Object.entries(counts ?? {}).filter(([, n]) => (n ?? 0) > 0);
+    const total = entries.reduce((a, [, n]) => a + (n ?? 0), 0);
+    if (total === 0) return undefined;
+    const list = entries.map(([reason, n]) => `${n} ${reason}`).join(', ');
+    return `${word(total)} (${list})`;
+  };
+  const parts = [
+    part(summary?.skipped, (n) => `${n} ${n === 1 ? 'item' : 'items'} skipped`),
+    part(summary?.warnings, (n) => `${n} ${n === 1 ? 'warning' : 'warnings'}`),
+  ].filter((x) => x !== undefined);
+  return parts.length === 0 ? undefined : parts.join('; ');
+}

@@ -16,7 +16,7 @@ import { CHEX_PATHOLOGIES, imageIdOf, segmentationName } from '../data/chexlocal
 import { parseCsv } from '../data/csv.js';
 import { writeDataset } from '../data/dataset.js';
 import { resolveInside } from '../data/paths.js';
-import { DataProblems } from '../data/problems.js';
+import { DataProblems, problemNotice } from '../data/problems.js';
 import { type Rle, decodeRle } from '../data/rle.js';
 import { SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
@@ -69,6 +69,7 @@ export const chexlocalize: StageKind = {
     },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  notice: problemNotice,
   checkInstance: (p) => missingPath('root', p.root, 'folder'),
   inputFiles: (p) => [
     p.root as string,

@@ -19,7 +19,7 @@ import { buildDataset, type SourceItem } from '../data/build.js';
 import { parseCsv } from '../data/csv.js';
 import { type SplitName, writeDataset } from '../data/dataset.js';
 import { resolveInside } from '../data/paths.js';
-import { DataProblems } from '../data/problems.js';
+import { DataProblems, problemNotice } from '../data/problems.js';
 import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
 
@@ -86,6 +86,7 @@ export const csvManifest: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  notice: problemNotice,
   checkInstance: (p) => missingPath('csv', p.csv, 'file'),
   // The listed files stay inside root, so the CSV and root cover them all.
   inputFiles: (p) => [

@@ -25,7 +25,7 @@ import {
   splitOf,
   writeDataset,
 } from '../data/dataset.js';
-import { DataProblems } from '../data/problems.js';
+import { DataProblems, problemNotice } from '../data/problems.js';
 import { Rng } from '../tf/rng.js';
 
 export interface DecoySettings {
@@ -80,6 +80,7 @@ export const decoy: StageKind = {
     },
     summary: { type: 'json', doc: 'patches placed per split, and images that got none' },
   },
+  notice: problemNotice,
   async run(ctx, p) {
     const input = await readDataset(p.data as string);
     const { height: h, width: w } = input.meta;

@@ -13,7 +13,7 @@ import { extname, join, relative, resolve, sep } from 'node:path';
 import type { StageKind } from '../types.js';
 import { buildDataset, type SourceItem } from '../data/build.js';
 import { writeDataset } from '../data/dataset.js';
-import { DataProblems } from '../data/problems.js';
+import { DataProblems, problemNotice } from '../data/problems.js';
 import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
 
@@ -48,6 +48,7 @@ export const imageFolder: StageKind = {
     dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
     summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
   },
+  notice: problemNotice,
   checkInstance: (p) => missingPath('root', p.root, 'folder'),
   inputFiles(p) {
     const root = resolve(p.root as string);
