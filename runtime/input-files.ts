@@ -30,8 +30,15 @@ export async function keyPlan(
   registry: ReadonlyMap<string, StageKind>,
   engineFamily: string,
   cacheRoot: string,
+  signal?: AbortSignal,
 ): Promise<Map<string, KeyedInstance>> {
-  return computeKeys(plan, registry, engineFamily, await inputDigests(plan, registry, cacheRoot));
+  const files = await inputDigests(plan, registry, cacheRoot, signal);
+  return computeKeys(plan, registry, engineFamily, files);
+}
+
+/** Hashing input files was cut short by a stop request. */
+export class HashingStopped extends Error {
+  override name = 'HashingStopped';
 }
 
 /**
@@ -43,6 +50,7 @@ export async function inputDigests(
   plan: Plan,
   registry: ReadonlyMap<string, StageKind>,
   cacheRoot: string,
+  signal?: AbortSignal,
 ): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   const wanted: { id: string; paths: string[] }[] = [];
@@ -64,8 +72,13 @@ export async function inputDigests(
         continue;
       }
       const digests = await mapLimited(files, 16, (f) =>
-        f.unreadable ? Promise.resolve('unreadable') : memo.digest(join(root, f.rel)),
+        f.unreadable ? Promise.resolve('unreadable') : memo.digest(join(root, f.rel), signal),
       );
+      // What was hashed is kept; the stop ends the run before anything starts.
+      if (signal?.aborted) {
+        await memo.save();
+        throw new HashingStopped('stopped while hashing input files');
+      }
       files.forEach((f, j) => entries.push([i, f.rel, digests[j]!]));
       memo.forgetUnder(root, new Set(files.map((f) => join(root, f.rel))));
     }
@@ -159,7 +172,8 @@ class FileMemo {
     return new FileMemo(path, entries);
   }
 
-  async digest(file: string): Promise<string> {
+  async digest(file: string, signal?: AbortSignal): Promise<string> {
+    if (signal?.aborted) return 'stopped';
     let info;
     try {
       info = await stat(file);
@@ -178,7 +192,7 @@ class FileMemo {
     }
     let sha: string;
     try {
-      sha = await hashFile(file);
+      sha = await hashFile(file, signal);
     } catch {
       return 'unreadable';
     }
@@ -209,10 +223,11 @@ class FileMemo {
   }
 }
 
-function hashFile(path: string): Promise<string> {
+function hashFile(path: string, signal?: AbortSignal): Promise<string> {
   return new Promise((done, fail) => {
     const hash = createHash('sha256');
-    createReadStream(path)
+    // An aborted read ends in an error, so a half-read file is never remembered.
+    createReadStream(path, { signal })
       .on('data', (chunk) => hash.update(chunk))
       .on('error', fail)
       .on('end', () => done(hash.digest('hex')));

@@ -7,7 +7,7 @@ import { cpus } from 'node:os';
 import type { StageKind } from '../stdlib/types.js';
 import type { Plan } from '../lang/plan.js';
 import type { CacheKey } from './cache-key.js';
-import { keyPlan } from './input-files.js';
+import { HashingStopped, keyPlan } from './input-files.js';
 import { CacheStore } from './cache-store.js';
 import type { FailureRow, Logger, RunSummary } from './events.js';
 import { TeeLogger } from './events.js';
@@ -72,7 +72,6 @@ async function runWithJournal(
   const logger = new TeeLogger([options.logger, journal]);
   const jobs = options.jobs ?? defaultJobs();
 
-  const keyed = await keyPlan(plan, options.registry, options.engineFamily, options.cacheDir);
   const locks = new KeyLocks(
     store.layout.lockDir(),
     runId,
@@ -87,11 +86,28 @@ async function runWithJournal(
     type: 'run-start',
     runId,
     study: plan.name,
-    instances: keyed.size,
+    instances: plan.instances.length,
     jobs,
     backend: options.backend,
     cacheDir: options.cacheDir,
   });
+
+  // Hashing a large data folder can take a while; a stop request ends it.
+  let keyed;
+  try {
+    keyed = await keyPlan(
+      plan,
+      options.registry,
+      options.engineFamily,
+      options.cacheDir,
+      options.stopSignal,
+    );
+  } catch (error) {
+    if (!(error instanceof HashingStopped)) throw error;
+    const summary = summarise(new Map(), true, Date.now() - started);
+    logger.log({ type: 'run-end', summary });
+    return summary;
+  }
 
   const scheduler = new Scheduler(keyed, {
     jobs,

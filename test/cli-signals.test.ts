@@ -4,7 +4,14 @@
  */
 import test from 'ava';
 import { execaNode } from 'execa';
-import { readdirSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { alignlab, studyDir, withPlugin } from './fixtures/runtime/cli.js';
 import { CLI, executions, PLUGIN } from './fixtures/runtime/helpers.js';
@@ -95,4 +102,34 @@ stages:
   t.deepEqual(readdirSync(join(dir, '.alignlab', 'checkpoints')), []);
   const plan = await withPlugin(dir, 'plan', file);
   t.notRegex(plan.stdout, /resumes/);
+});
+
+test('Ctrl-C while input files are hashed ends the run, exit 130', async (t) => {
+  const { dir, study: file } = studyDir('');
+  // A large sparse file takes seconds to hash but no disk space.
+  mkdirSync(join(dir, 'imgs', 'a'), { recursive: true });
+  const big = join(dir, 'imgs', 'a', 'big.bin');
+  writeFileSync(big, '');
+  truncateSync(big, 64 * 1024 ** 3);
+  writeFileSync(
+    file,
+    'name: hashing\nstages:\n  data:\n    kind: image-folder\n    with: {root: imgs}\n',
+  );
+  const child = execaNode(CLI, ['run', file, '--json'], { cwd: dir, reject: false });
+  await new Promise<void>((resolve) => {
+    child.stdout.on('data', (chunk: Buffer) => {
+      if (/"type":"run-start"/.test(chunk.toString())) resolve();
+    });
+  });
+  child.kill('SIGINT');
+  const result = await child;
+  t.is(result.exitCode, 130);
+  const events = String(result.stdout)
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string; summary?: { interrupted: boolean } });
+  t.true(events.at(-1)?.type === 'run-end' && events.at(-1)?.summary?.interrupted === true);
+  // A file cut off mid-read is not remembered with a wrong digest.
+  const memo = join(dir, '.alignlab', 'file-digests.json');
+  t.false(existsSync(memo) && big in JSON.parse(readFileSync(memo, 'utf8')));
 });
