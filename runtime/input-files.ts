@@ -58,7 +58,8 @@ export async function inputDigests(
     const kind = registry.get(instance.kind);
     if (kind?.inputFiles === undefined || refersToStages(instance.params)) continue;
     const params = withDefaults(instance.params, kind);
-    wanted.push({ id: instance.id, paths: kind.inputFiles(params).map((p) => resolve(p)) });
+    const paths = await kind.inputFiles(params);
+    wanted.push({ id: instance.id, paths: paths.map((p) => resolve(p)) });
   }
   if (wanted.length === 0) return out;
 

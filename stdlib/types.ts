@@ -123,7 +123,7 @@ export interface StageKind {
    * parameters (defaults filled in). Their contents join the cache key, so
    * changed data makes the stage run again.
    */
-  inputFiles?(params: Record<string, unknown>): string[];
+  inputFiles?(params: Record<string, unknown>): string[] | Promise<string[]>;
   /**
    * A problem the kind can see in one planned instance before anything runs
    * (say, gathered results that cannot pair up); `alignlab check` reports it

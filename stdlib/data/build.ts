@@ -46,6 +46,8 @@ export interface DecodedMask {
 export interface MaskSource {
   /** Shown in messages. */
   file: string;
+  /** Absolute path, for masks read from a file of their own. */
+  path?: string;
   /** Throws when the mask cannot be read. */
   load(): Promise<DecodedMask>;
 }

@@ -146,6 +146,7 @@ export function normalizeParam(
 export function fileMask(path: string, shown: string, threshold: number): MaskSource {
   return {
     file: shown,
+    path,
     async load(): Promise<DecodedMask> {
       const raster = decodeImage(await readFile(path));
       const { mask, max } = binariseMask(raster, threshold);

@@ -88,11 +88,23 @@ export const csvManifest: StageKind = {
   },
   notice: problemNotice,
   checkInstance: (p) => missingPath('csv', p.csv, 'file'),
-  // The listed files stay inside root, so the CSV and root cover them all.
-  inputFiles: (p) => [
-    p.csv as string,
-    resolve(dirname(resolve(p.csv as string)), (p.root as string | null) ?? '.'),
-  ],
+  // The CSV and exactly the files it lists (never the rest of `root`).
+  async inputFiles(p) {
+    const csvPath = resolve(p.csv as string);
+    try {
+      const { items } = await listManifest(csvPath, p, new DataProblems('csv-manifest'));
+      const files = items.flatMap((item) => [
+        item.path,
+        ...Object.values(item.masks).flatMap((m) =>
+          typeof m === 'object' && m.path !== undefined ? [m.path] : [],
+        ),
+      ]);
+      return [csvPath, ...[...new Set(files)].sort()];
+    } catch {
+      // A CSV that cannot be listed fails the stage itself, with its message.
+      return [csvPath];
+    }
+  },
   async run(ctx, p) {
     const csvPath = resolve(p.csv as string);
     if (!existsSync(csvPath))
