@@ -6,14 +6,19 @@
  * a reader never sees half of it.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CacheStore } from './cache-store.js';
 import { listFiles } from './digest.js';
 import { stat } from 'node:fs/promises';
+import type { CacheLayout } from './cache-layout.js';
+import { readJournal } from './journal.js';
+import { isProcessAlive } from './process-alive.js';
 
 export interface GcReport {
   kept: number;
+  /** Checkpoints of unreachable instances: removed when `remove`, else only counted. */
+  checkpoints: number;
   /** Entries not reachable: removed when `remove`, else only listed. */
   garbage: { key: string; producedBy: string | undefined; bytes: number }[];
 }
@@ -24,7 +29,7 @@ export async function collectGarbage(
   remove: boolean,
 ): Promise<GcReport> {
   const store = new CacheStore(cacheDir);
-  const report: GcReport = { kept: 0, garbage: [] };
+  const report: GcReport = { kept: 0, checkpoints: 0, garbage: [] };
   for (const key of (await store.keys()).sort()) {
     if (reachable.has(key)) {
       report.kept += 1;
@@ -45,5 +50,34 @@ export async function collectGarbage(
     await rename(entry, doomed);
     await rm(doomed, { recursive: true, force: true });
   }
+  // Checkpoints of work no study reaches would only ever be resumed by hand.
+  const checkpoints = await readdir(store.layout.checkpointDir()).catch(() => [] as string[]);
+  for (const key of checkpoints) {
+    if (reachable.has(key)) continue;
+    report.checkpoints += 1;
+    if (remove) await rm(store.layout.checkpoint(key), { recursive: true, force: true });
+  }
   return report;
+}
+
+/**
+ * Runs still going on this cache (journal without its end, process alive)
+ * and every key they planned: gc keeps those, whichever studies it was given.
+ */
+export async function liveRuns(
+  layout: CacheLayout,
+): Promise<{ pids: number[]; keys: Set<string> }> {
+  const pids: number[] = [];
+  const keys = new Set<string>();
+  const names = await readdir(layout.journalDir()).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
+    const lines = await readJournal(join(layout.journalDir(), name));
+    const start = lines.find((l) => l.type === 'run-start');
+    if (start === undefined || lines.some((l) => l.type === 'run-end')) continue;
+    const pid = Number(start.runId.split('-').at(-1));
+    if (!Number.isInteger(pid) || pid === process.pid || !isProcessAlive(pid)) continue;
+    pids.push(pid);
+    for (const line of lines) if ('key' in line) keys.add(line.key);
+  }
+  return { pids, keys };
 }

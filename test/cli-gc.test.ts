@@ -1,7 +1,9 @@
 import test from 'ava';
-import { readdirSync, writeFileSync } from 'node:fs';
+import { execaNode } from 'execa';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainStudy, studyDir, withPlugin } from './fixtures/runtime/cli.js';
+import { CLI, PLUGIN } from './fixtures/runtime/helpers.js';
 
 const entries = (dir: string) => readdirSync(join(dir, '.alignlab', 'cache')).length;
 
@@ -41,4 +43,48 @@ test('gc with a study that does not compile removes nothing; exit 2', async (t) 
   const gc = await withPlugin(dir, 'gc', broken, '--yes');
   t.is(gc.exitCode, 2);
   t.is(entries(dir), 3);
+});
+
+test('gc keeps what a running run planned, and removes stray checkpoints', async (t) => {
+  const { dir, study } = studyDir('');
+  writeFileSync(
+    study,
+    `name: busy
+stages:
+  quick:
+    kind: test/work
+    with: { value: 1 }
+  slow:
+    kind: test/work
+    with: { input: "\${{ stages.quick.value }}", sleepMs: 3000 }
+`,
+  );
+  const other = join(dir, 'other.yaml');
+  writeFileSync(other, 'name: other\nstages:\n  x:\n    kind: test/work\n    with: { value: 9 }\n');
+  const run = execaNode(CLI, ['run', study, '--plugin', PLUGIN, '--json'], {
+    cwd: dir,
+    reject: false,
+    buffer: false,
+  });
+  let seen = '';
+  await new Promise<void>((resolve) => {
+    run.stdout.on('data', (chunk: Buffer) => {
+      seen += chunk.toString();
+      if (/"instance-start","instance":"slow"/.test(seen)) resolve();
+    });
+  });
+  const gc = await withPlugin(dir, 'gc', other, '--yes');
+  t.is(gc.exitCode, 0, gc.stderr);
+  t.regex(gc.stdout, new RegExp(`keeping what the running run \\(pid ${run.pid}\\) planned`));
+  t.regex(gc.stdout, /1 study keeps 1 entry; removed 0 /);
+  t.is((await run).exitCode, 0);
+  t.is(entries(dir), 2);
+
+  // A checkpoint of work no study reaches.
+  mkdirSync(join(dir, '.alignlab', 'checkpoints', 'f'.repeat(64)), { recursive: true });
+  const dry = await withPlugin(dir, 'gc', study);
+  t.regex(dry.stdout, /would remove 1 checkpoint of unfinished work no study reaches/);
+  await withPlugin(dir, 'gc', study, '--yes');
+  t.deepEqual(readdirSync(join(dir, '.alignlab', 'checkpoints')), []);
+  t.is(entries(dir), 2);
 });

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { computeKeys } from '../../runtime/cache-key.js';
 import { inputDigests } from '../../runtime/input-files.js';
 import { count, formatTable } from '../../runtime/format.js';
-import { collectGarbage } from '../../runtime/gc.js';
+import { CacheLayout } from '../../runtime/cache-layout.js';
+import { collectGarbage, liveRuns } from '../../runtime/gc.js';
 import type { CliOptions } from '../args.js';
 import { existingCache } from '../folders.js';
 import { loadStudy } from '../load-study.js';
@@ -40,6 +41,16 @@ export async function gcCommand(options: CliOptions): Promise<number> {
     }
   }
 
+  // What a run still going on this cache planned is not garbage yet.
+  const live = await liveRuns(new CacheLayout(cacheDir));
+  for (const key of live.keys) reachable.add(key);
+  if (live.pids.length > 0) {
+    process.stdout.write(
+      `keeping what the running run${live.pids.length === 1 ? '' : 's'} ` +
+        `(pid ${live.pids.join(', ')}) planned\n`,
+    );
+  }
+
   const report = await collectGarbage(cacheDir, reachable, options.yes);
   const rows = report.garbage.map((g) => [
     g.key.slice(0, 12),
@@ -54,7 +65,13 @@ export async function gcCommand(options: CliOptions): Promise<number> {
       `${count(report.kept, 'entry', 'entries')}; ${verb} ` +
       `${report.garbage.length} (${total.toFixed(1)} MiB)\n`,
   );
-  if (!options.yes && report.garbage.length > 0) {
+  if (report.checkpoints > 0) {
+    process.stdout.write(
+      `${options.yes ? 'removed' : 'would remove'} ` +
+        `${count(report.checkpoints, 'checkpoint')} of unfinished work no study reaches\n`,
+    );
+  }
+  if (!options.yes && (report.garbage.length > 0 || report.checkpoints > 0)) {
     process.stdout.write('run `alignlab gc --yes` with the same studies to remove them\n');
   }
   return EXIT.ok;
