@@ -29,7 +29,7 @@ Usage:
   alignlab schema                         print the JSON schema of study files
   alignlab help                           this text
 
-Options for run, plan, check, dag and show:
+Options for run, plan, check, dag, show, data preview and gc:
   -p, --param params.x=v    override a parameter (repeatable)
   -s, --sweep axis=v1,v2    override a sweep axis (repeatable)
   --seed N                  study seed
