@@ -39,6 +39,42 @@ export function namePath(e: Expr): { name: string; offset: number; end: number }
   return undefined;
 }
 
+/** The direct children of a node. */
+export function children(e: Expr): Expr[] {
+  switch (e.type) {
+    case 'list':
+      return e.items;
+    case 'map':
+      return e.entries.map((en) => en.value);
+    case 'member':
+      return [e.object];
+    case 'index':
+      return [e.object, e.index];
+    case 'call':
+      return [e.callee, ...e.args];
+    case 'unary':
+      return [e.operand];
+    case 'binary':
+      return [e.left, e.right];
+    case 'conditional':
+      return [e.test, e.then, e.otherwise];
+    default:
+      return [];
+  }
+}
+
+/** Levels of a tree, counted without recursion (a leaf is 1). */
+export function depth(root: Expr): number {
+  let deepest = 0;
+  const stack: [Expr, number][] = [[root, 1]];
+  while (stack.length > 0) {
+    const [e, d] = stack.pop()!;
+    deepest = Math.max(deepest, d);
+    for (const c of children(e)) stack.push([c, d + 1]);
+  }
+  return deepest;
+}
+
 /** Every node of a tree, parents before children. */
 export function* walk(e: Expr): Generator<Expr> {
   yield e;

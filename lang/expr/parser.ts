@@ -3,7 +3,7 @@
  * an Expr tree; errors come back as values with our own messages.
  */
 import { EmbeddedActionsParser, EOF, type IToken, type TokenType } from 'chevrotain';
-import type { Expr } from './ast.js';
+import { depth, type Expr } from './ast.js';
 import * as T from './lexer.js';
 
 export interface ParseError {
@@ -279,9 +279,19 @@ export function parseExpression(text: string): { expr?: Expr; error?: ParseError
       error: { message: 'the expression is empty', offset: 0, length: Math.max(1, text.length) },
     };
   }
+  const tooBig = sizeProblem(text, lexed.tokens);
+  if (tooBig !== undefined) return { error: tooBig };
   parser ??= new ExprParser();
   parser.input = lexed.tokens;
-  const expr = parser.expression();
+  let expr: Expr;
+  try {
+    expr = parser.expression();
+  } catch (error) {
+    // Long chains of prefix operators or `? :` still recurse once per link.
+    if (!(error instanceof RangeError)) throw error;
+    parser = undefined;
+    return { error: nestedTooDeeply(text) };
+  }
   const err = parser.errors[0];
   if (err) {
     const tok = err.token;
@@ -289,5 +299,45 @@ export function parseExpression(text: string): { expr?: Expr; error?: ParseError
     const offset = atEnd ? text.trimEnd().length : tok.startOffset;
     return { error: { message: err.message, offset, length: atEnd ? 1 : tok.image.length } };
   }
+  if (depth(expr) > MAX_DEPTH) return { error: nestedTooDeeply(text) };
   return { expr };
+}
+
+/** Limits that keep parsing and evaluation far from the call-stack limit. */
+export const MAX_TOKENS = 2000;
+export const MAX_DEPTH = 200;
+const MAX_BRACKETS = 64;
+
+function nestedTooDeeply(text: string): ParseError {
+  return {
+    message: `the expression nests more than ${MAX_DEPTH} levels deep`,
+    offset: 0,
+    length: Math.max(1, text.length),
+  };
+}
+
+/** Too many tokens, or brackets nested too deeply: the first offending place. */
+function sizeProblem(text: string, tokens: IToken[]): ParseError | undefined {
+  if (tokens.length > MAX_TOKENS) {
+    const at = tokens[MAX_TOKENS]!;
+    return {
+      message: `the expression has ${tokens.length} tokens, more than the ${MAX_TOKENS} allowed; compute long values in params or split the expression`,
+      offset: at.startOffset,
+      length: Math.max(1, text.length - at.startOffset),
+    };
+  }
+  let open = 0;
+  for (const tok of tokens) {
+    const image = tok.image;
+    if (image === '(' || image === '[' || image === '{') open++;
+    else if (image === ')' || image === ']' || image === '}') open--;
+    if (open > MAX_BRACKETS) {
+      return {
+        message: `brackets nest more than ${MAX_BRACKETS} deep here`,
+        offset: tok.startOffset,
+        length: 1,
+      };
+    }
+  }
+  return undefined;
 }
