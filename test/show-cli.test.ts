@@ -123,6 +123,7 @@ const mistakes: [string, string[], RegExp][] = [
     /unknown name `a`; to compare with the value a, quote it: 'a'/,
   ],
   ['filter that is not true or false', ['--filter', 'lr + 1'], /must give true or false/],
+  ['filter that divides by zero', ['--filter', '1 / 0 > 0'], /--filter: division by zero/i],
   [
     'unknown --sort column',
     ['--sort', 'w.value.los'],

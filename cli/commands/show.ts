@@ -336,8 +336,12 @@ export function filterRows(table: ResultTable, text: string): ResultRow[] {
               : `; names: ${[...names.keys()].join(', ')}`),
         );
       }
-      // Comparing a missing value (null) fails: the row does not match.
-      return false;
+      // Comparing a missing value (null) fails: the row does not match. In a
+      // row with every value present the same error is the filter's own.
+      const missing = row.status !== 'done' || Object.values(row.values).some((v) => v === null);
+      const aboutValues = ['TYPE_MISMATCH', 'NOT_A_NUMBER', 'NOT_A_MAP'].includes(error.code);
+      if (missing && aboutValues) return false;
+      throw new UsageError(`--filter: ${error.message}: \`${text}\``);
     }
     if (typeof result !== 'boolean') {
       throw new UsageError(
