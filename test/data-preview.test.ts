@@ -47,6 +47,13 @@ stages:
   // The fourth cell is empty backdrop.
   t.deepEqual(px(4 + 96 + 4 + 40, 4 + 96 + 4 + 40), [160, 160, 160]);
 
+  const folder = await alignlab(dir, 'data', 'preview', 'study.yaml', '--out', dir);
+  t.is(folder.exitCode, 2);
+  t.is(
+    folder.stderr.trim(),
+    `alignlab: --out names the PNG file to write, but ${dir} is a folder; ` +
+      `write --out ${join(dir, 'preview.png')}`,
+  );
   const wrong = await alignlab(dir, 'data', 'preview', 'study.yaml', '--stage', 'nope');
   t.is(wrong.exitCode, 2);
   t.is(wrong.stderr.trim(), 'alignlab: the study has no stage `nope`; its stages: data');

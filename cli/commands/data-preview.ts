@@ -4,6 +4,7 @@
  * the normal runtime and cache, then writes a PNG grid of the first n
  * images of a split with their mask outlines.
  */
+import { statSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import type { Plan } from '../../lang/plan.js';
@@ -16,6 +17,7 @@ import { encodePng } from '../../stdlib/data/image-codec.js';
 import { OUTLINE_COLOURS, renderPreview } from '../../stdlib/data/preview.js';
 import type { CliOptions } from '../args.js';
 import { resolveBackend } from '../backend.js';
+import { usableFolder } from '../folders.js';
 import { loadStudy } from '../load-study.js';
 import { EXIT, UsageError } from '../usage.js';
 
@@ -32,6 +34,16 @@ export async function dataCommand(options: CliOptions): Promise<number> {
   const split = (options.split ?? 'train') as SplitName;
   if (!SPLITS.includes(split))
     throw new UsageError(`--split must be one of ${SPLITS.join(', ')}; got \`${split}\``);
+
+  if (options.out !== undefined) {
+    if (statSync(options.out, { throwIfNoEntry: false })?.isDirectory()) {
+      throw new UsageError(
+        `--out names the PNG file to write, but ${options.out} is a folder; ` +
+          `write --out ${join(options.out, 'preview.png')}`,
+      );
+    }
+    usableFolder('--out', dirname(resolve(options.out)));
+  }
 
   const { plan, registry, plugins } = await loadStudy(file, options);
   const stage = options.stage ?? 'data';
