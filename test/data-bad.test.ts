@@ -218,7 +218,7 @@ test('a path leaving the data root is skipped', async (t) => {
   t.is(o.kept, 1);
 });
 
-test('a duplicate id is skipped, naming the file that had it first', async (t) => {
+test('a duplicate id is skipped, naming the CSV line that had it first', async (t) => {
   const csv = manifest('x1,1.png,1,1-m.png\nx2,2.png,1,2-m.png\nx1,3.png,1,3-m.png\n');
   const o = await run(csvManifest, {
     csv,
@@ -231,7 +231,7 @@ test('a duplicate id is skipped, naming the file that had it first', async (t) =
     o,
     'skipped',
     'duplicate-id',
-    /^faces\[seed=1\]: 3\.png: id `x1` was already used by 1\.png; skipped \(duplicate-id\)$/,
+    /^faces\[seed=1\]: list\.csv:4 \(3\.png\): id `x1` was already used by list\.csv:2 \(1\.png\); skipped \(duplicate-id\)$/,
   );
   t.is(o.kept, 2);
 });
@@ -314,7 +314,7 @@ test('a missing image file in a manifest is skipped as unreadable', async (t) =>
     o,
     'skipped',
     'unreadable-image',
-    /^faces\[seed=1\]: 9\.png: image file not found; skipped \(unreadable-image\)$/,
+    /^faces\[seed=1\]: list\.csv:3 \(9\.png\): image file not found; skipped \(unreadable-image\)$/,
   );
 });
 
@@ -329,4 +329,33 @@ test('an image-folder root that is missing, or a file, stops the stage saying so
   await t.throwsAsync(runStage(imageFolder, { root: file }), {
     message: `data: ${file} is a file; \`root\` names the folder of class folders`,
   });
+});
+
+test('the same image written two ways is one id: the second is a duplicate', async (t) => {
+  const csv = manifest('x,1.png,1,1-m.png\nx,./1.png,1,1-m.png\nx,2.png,1,2-m.png\n');
+  const o = await run(csvManifest, { csv, label_columns: ['cat'], task: 'multi-label' });
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'duplicate-id',
+    /^faces\[seed=1\]: list\.csv:3 \(\.\/1\.png\): id `1\.png` was already used by list\.csv:2 \(1\.png\); skipped \(duplicate-id\)$/,
+  );
+  t.is(o.kept, 2);
+});
+
+test('rows with several classes of a multi-class task are left out with a warning', async (t) => {
+  const csv = manifest(
+    'x1,1.png,cat;dog,1-m.png;1-m.png\nx2,2.png,cat,2-m.png\n',
+    'id,image,label,mask',
+  );
+  const o = await run(csvManifest, { csv });
+  expectMessage(
+    t,
+    o,
+    'warnings',
+    'several-labels',
+    /: 1 item has several of the selected classes and cannot be one class of a multi-class task; left out \(use `task: multi-label` to keep them\) \(several-labels\)$/,
+  );
+  t.is(o.kept, 1);
 });

@@ -141,6 +141,16 @@ export async function buildDataset(
     if (typeof k === 'string') drop(k);
     else kept.push(k);
   }
+  const several = filtered['several-labels'] ?? 0;
+  if (several > 0) {
+    o.problems.warn(
+      'several-labels',
+      o.source,
+      `${several} item${several === 1 ? ' has' : 's have'} several of the selected classes ` +
+        'and cannot be one class of a multi-class task; left out (use `task: multi-label` ' +
+        'to keep them)',
+    );
+  }
 
   // Splits: given by the source, or seeded and stratified.
   const strata = kept.map((k) => k.stratum);

@@ -18,7 +18,11 @@ export type SkipReason =
 
 /** Something worth knowing that did not drop the item (or dropped a column). */
 export type WarningReason =
-  'mask-resized' | 'empty-mask' | 'missing-label-column' | 'decoy-not-placed';
+  | 'mask-resized'
+  | 'empty-mask'
+  | 'missing-label-column'
+  | 'decoy-not-placed'
+  | 'several-labels';
 
 /** A problem the user asked to be fatal, or one the stage cannot work around. */
 export class DataError extends Error {

@@ -13,7 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { StageKind } from '../types.js';
 import { buildDataset, type SourceItem } from '../data/build.js';
 import { parseCsv } from '../data/csv.js';
@@ -35,7 +35,8 @@ const SPLIT_NAMES: Record<string, SplitName> = {
 
 export const csvManifest: StageKind = {
   kind: 'csv-manifest',
-  version: 1,
+  // 2: default ids are the resolved path (`./a.png` is `a.png`).
+  version: 2,
   doc: 'Images, labels (multi-label allowed) and mask paths listed in a CSV.',
   usesEngine: false,
   params: {
@@ -226,8 +227,13 @@ export async function listManifest(
     if (escaped) continue;
 
     const item: SourceItem = {
-      id: p.id_column === null ? image : cells[p.id_column as string],
-      file: relative(base, imagePath),
+      // The path as resolved, so `./img/a.png` and `img/a.png` are one image.
+      id:
+        p.id_column === null
+          ? relative(base, imagePath).split(sep).join('/')
+          : cells[p.id_column as string],
+      // Messages about the image name the CSV line it came from.
+      file: `${at} (${image})`,
       path: imagePath,
       positives,
       masks,
