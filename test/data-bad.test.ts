@@ -3,7 +3,7 @@
  * file, the summary counts it by reason, and the other images go on.
  */
 import test, { type ExecutionContext } from 'ava';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDataset } from '../stdlib/data/dataset.js';
 import { csvManifest } from '../stdlib/stages/csv-manifest.js';
@@ -358,4 +358,28 @@ test('rows with several classes of a multi-class task are left out with a warnin
     /: 1 item has several of the selected classes and cannot be one class of a multi-class task; left out \(use `task: multi-label` to keep them\) \(several-labels\)$/,
   );
   t.is(o.kept, 1);
+});
+
+test('an image of another size than the first is resized with a warning, unless the size is set', async (t) => {
+  const root = folder((r) => {
+    for (const i of [1, 2]) {
+      rmSync(join(r, 'a', `${i}.png`));
+      rmSync(join(r, 'masks', 'a', `${i}.png`));
+    }
+    writePng(join(r, 'a', '3.png'), 16, 16, 1, rect(16, 16, 4, 12, 4, 12, 200));
+    writePng(join(r, 'masks', 'a', '3.png'), 16, 16, 1, rect(16, 16, 4, 12, 4, 12));
+  });
+  const split = { train: 2, val: 0, test: 0 };
+  const o = await run(imageFolder, { root, split });
+  // Which of the two is read first depends on the seeded order.
+  expectMessage(
+    t,
+    o,
+    'warnings',
+    'image-resized',
+    /a\/[03]\.png: image is (8x8, not 16x16|16x16, not 8x8) like the first image read; resized \(bilinear; set `height` and `width` to choose the size\) \(image-resized\)$/,
+  );
+  t.is(o.kept, 2);
+  const set = await run(imageFolder, { root, split, height: 8, width: 8 });
+  t.false('image-resized' in (set.summary.warnings as object));
 });

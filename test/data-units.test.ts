@@ -1,4 +1,6 @@
 import test from 'ava';
+import jpeg from 'jpeg-js';
+import { PNG } from 'pngjs';
 import { parseCsv } from '../stdlib/data/csv.js';
 import { binariseMask, decodeImage, toChannels } from '../stdlib/data/image-codec.js';
 import { resolveInside } from '../stdlib/data/paths.js';
@@ -97,4 +99,25 @@ test('paths may not leave their root', (t) => {
   t.is(resolveInside('/d', '/d/sub', '../../x.png'), undefined);
   t.is(resolveInside('/d', '/d', '/etc/passwd'), undefined);
   t.is(resolveInside('/d', '/d', '../d2/x.png'), undefined);
+});
+
+test('images that declare more than 100 megapixels are refused before decoding', (t) => {
+  const png = PNG.sync.write(Object.assign(new PNG({ width: 1, height: 1 }), {}));
+  const header = new DataView(png.buffer, png.byteOffset, png.byteLength);
+  header.setUint32(16, 20000);
+  header.setUint32(20, 20000);
+  t.throws(() => decodeImage(png), {
+    message:
+      'the PNG is 20000×20000 (400 megapixels), larger than 100 megapixels; scale it down first',
+  });
+
+  const jpg = Buffer.from(
+    jpeg.encode({ width: 1, height: 1, data: Buffer.alloc(4, 128) }, 90).data,
+  );
+  const sof = jpg.indexOf(Buffer.from([0xff, 0xc0]));
+  jpg.writeUInt16BE(11000, sof + 5);
+  jpg.writeUInt16BE(11000, sof + 7);
+  t.throws(() => decodeImage(jpg), {
+    message: 'the JPEG is larger than 100 megapixels; scale it down first',
+  });
 });

@@ -309,6 +309,15 @@ async function load(
   const targets = new Uint8Array(selected.length);
   for (const c of k.selected) targets[selected.indexOf(c)] = 1;
   if (image.height !== h || image.width !== w) {
+    // A size the study set is expected; one taken from the first image is not.
+    if (o.height === undefined || o.width === undefined) {
+      p.warn(
+        'image-resized',
+        item.file,
+        `image is ${image.height}x${image.width}, not ${h}x${w} like the first image read; ` +
+          'resized (bilinear; set `height` and `width` to choose the size)',
+      );
+    }
     union = resizeNearest(union, image.height, image.width, h, w);
     return {
       id: item.id,

@@ -40,6 +40,11 @@ export function decodeImage(bytes: Uint8Array): Raster {
       bytes.length === 0 ? 'the file is empty' : 'not a PNG or JPEG file (unknown first bytes)',
     );
   }
+  // A small file can declare an enormous image: refuse before decoding.
+  if (format === 'png' && bytes.length >= 24) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    tooLarge(view.getUint32(16), view.getUint32(20));
+  }
   try {
     if (format === 'png') {
       const png = PNG.sync.read(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
@@ -54,11 +59,24 @@ export function decodeImage(bytes: Uint8Array): Raster {
     });
     return { height: img.height, width: img.width, channels: 4, data: img.data };
   } catch (cause) {
-    throw new Error(
-      `cannot decode ${format.toUpperCase()} (truncated or corrupt: ${(cause as Error).message})`,
-      {
+    const message = (cause as Error).message;
+    if (/maxResolutionInMP/.test(message)) {
+      throw new Error(`the JPEG is larger than ${MAX_MEGAPIXELS} megapixels; scale it down first`, {
         cause,
-      },
+      });
+    }
+    throw new Error(`cannot decode ${format.toUpperCase()} (truncated or corrupt: ${message})`, {
+      cause,
+    });
+  }
+}
+
+/** Width × height from a PNG header, against the same limit JPEGs get. */
+function tooLarge(width: number, height: number): void {
+  if (width * height > MAX_MEGAPIXELS * 1e6) {
+    throw new Error(
+      `the PNG is ${width}×${height} (${((width * height) / 1e6).toFixed(0)} megapixels), ` +
+        `larger than ${MAX_MEGAPIXELS} megapixels; scale it down first`,
     );
   }
 }

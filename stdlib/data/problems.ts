@@ -19,6 +19,7 @@ export type SkipReason =
 /** Something worth knowing that did not drop the item (or dropped a column). */
 export type WarningReason =
   | 'mask-resized'
+  | 'image-resized'
   | 'empty-mask'
   | 'missing-label-column'
   | 'decoy-not-placed'
