@@ -383,3 +383,25 @@ test('an image of another size than the first is resized with a warning, unless 
   const set = await run(imageFolder, { root, split, height: 8, width: 8 });
   t.false('image-resized' in (set.summary.warnings as object));
 });
+
+test('a CSV row with more fields than the header is skipped; a broken CSV names its file', async (t) => {
+  const csv = manifest('x1,1.png,1,1-m.png\nx2,2.png,1,2-m.png,extra\n');
+  const o = await run(csvManifest, { csv, label_columns: ['cat'], task: 'multi-label' });
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'bad-row',
+    /: list\.csv:3: the row has 5 fields but the header 4 \(a comma in an unquoted field\?\); skipped \(bad-row\)$/,
+  );
+  t.is(o.kept, 1);
+
+  const twice = manifest('x1,1.png,1,1-m.png\n', 'id,image,cat,cat');
+  await t.throwsAsync(run(csvManifest, { csv: twice, label_columns: ['cat'] }), {
+    message: `${STAGE}: list.csv: the header names column \`cat\` twice (columns 3 and 4)`,
+  });
+  const open = manifest('x1,"1.png,1,1-m.png\n');
+  await t.throwsAsync(run(csvManifest, { csv: open, label_columns: ['cat'] }), {
+    message: `${STAGE}: list.csv: a quoted field opened on line 2 is never closed`,
+  });
+});

@@ -64,10 +64,14 @@ test('CSV: quoted commas, doubled quotes, newlines in quotes, CRLF, BOM, blank l
   const { header, rows } = parseCsv(text);
   t.deepEqual(header, ['a', 'b']);
   t.deepEqual(rows, [
-    { line: 2, cells: { a: 'x, y', b: 'he said "hi"' } },
-    { line: 3, cells: { a: 'multi\nline', b: '2' } },
-    { line: 6, cells: { a: 'last', b: '' } },
+    { line: 2, cells: { a: 'x, y', b: 'he said "hi"' }, fields: 2 },
+    { line: 3, cells: { a: 'multi\nline', b: '2' }, fields: 2 },
+    { line: 6, cells: { a: 'last', b: '' }, fields: 1 },
   ]);
+  t.is(parseCsv('a,b\n1,2,3\n').rows[0]!.fields, 3);
+  t.throws(() => parseCsv('a,b,a\n'), {
+    message: 'the header names column `a` twice (columns 1 and 3)',
+  });
   t.throws(() => parseCsv('a\n"open'), {
     message: 'a quoted field opened on line 2 is never closed',
   });

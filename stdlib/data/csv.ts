@@ -6,8 +6,11 @@
 
 export interface CsvTable {
   header: string[];
-  /** Data rows as header -> cell; `line` is the 1-based line of the row's start. */
-  rows: { line: number; cells: Record<string, string> }[];
+  /**
+   * Data rows as header -> cell; `line` is the 1-based line of the row's
+   * start; `fields` counts the fields the row really had.
+   */
+  rows: { line: number; cells: Record<string, string>; fields: number }[];
 }
 
 export function parseCsvRows(text: string): { line: number; fields: string[] }[] {
@@ -56,15 +59,38 @@ export function parseCsvRows(text: string): { line: number; fields: string[] }[]
   return rows;
 }
 
-/** Parse with the first row as header. Rows shorter than the header get '' cells. */
+/**
+ * Parse with the first row as header. Rows shorter than the header get ''
+ * cells; a header that names a column twice is an error (which of the two
+ * would be read is a guess).
+ */
 export function parseCsv(text: string): CsvTable {
   const [head, ...body] = parseCsvRows(text);
   if (head === undefined) return { header: [], rows: [] };
   const header = head.fields.map((h) => h.trim());
+  header.forEach((h, k) => {
+    const first = header.indexOf(h);
+    if (first !== k && h !== '') {
+      throw new Error(`the header names column \`${h}\` twice (columns ${first + 1} and ${k + 1})`);
+    }
+  });
   const rows = body.map(({ line, fields }) => {
     const cells: Record<string, string> = {};
     header.forEach((h, k) => (cells[h] = (fields[k] ?? '').trim()));
-    return { line, cells };
+    return { line, cells, fields: fields.length };
   });
   return { header, rows };
+}
+
+/** parseCsv, with its errors naming the file, as `fatal` makes them. */
+export function parseCsvFile(
+  text: string,
+  shown: string,
+  fatal: (file: string, what: string) => Error,
+): CsvTable {
+  try {
+    return parseCsv(text);
+  } catch (error) {
+    throw fatal(shown, (error as Error).message);
+  }
 }

@@ -14,7 +14,8 @@ export type SkipReason =
   | 'path-escapes-root'
   | 'duplicate-id'
   | 'bad-label'
-  | 'bad-split';
+  | 'bad-split'
+  | 'bad-row';
 
 /** Something worth knowing that did not drop the item (or dropped a column). */
 export type WarningReason =

@@ -13,7 +13,7 @@ import { join, resolve } from 'node:path';
 import type { StageKind } from '../types.js';
 import { buildDataset, type MaskSource, type SourceItem } from '../data/build.js';
 import { CHEX_PATHOLOGIES, imageIdOf, segmentationName } from '../data/chexlocalize-names.js';
-import { parseCsv } from '../data/csv.js';
+import { parseCsvFile } from '../data/csv.js';
 import { writeDataset } from '../data/dataset.js';
 import { resolveInside } from '../data/paths.js';
 import { DataProblems, problemNotice } from '../data/problems.js';
@@ -123,7 +123,9 @@ export async function listImages(
   for (const f of p.label_csvs as string[]) {
     const csvPath = resolve(root, f);
     if (!existsSync(csvPath)) throw problems.fatal(f, `label CSV not found in ${root}`);
-    const { header, rows } = parseCsv(await readFile(csvPath, 'utf8'));
+    const { header, rows } = parseCsvFile(await readFile(csvPath, 'utf8'), f, (file, what) =>
+      problems.fatal(file, what),
+    );
     if (!header.includes('Path')) {
       throw problems.fatal(f, `has no \`Path\` column (columns: ${header.join(', ')})`);
     }

@@ -16,7 +16,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { StageKind } from '../types.js';
 import { buildDataset, type SourceItem } from '../data/build.js';
-import { parseCsv } from '../data/csv.js';
+import { parseCsvFile } from '../data/csv.js';
 import { type SplitName, writeDataset } from '../data/dataset.js';
 import { resolveInside } from '../data/paths.js';
 import { DataProblems, problemNotice } from '../data/problems.js';
@@ -131,7 +131,9 @@ export async function listManifest(
   const base = dirname(csvPath);
   const root = resolve(base, (p.root as string | null) ?? '.');
   const shownCsv = basename(csvPath);
-  const { header, rows } = parseCsv(await readFile(csvPath, 'utf8'));
+  const { header, rows } = parseCsvFile(await readFile(csvPath, 'utf8'), shownCsv, (f, w) =>
+    problems.fatal(f, w),
+  );
   const threshold = p.mask_threshold as number;
   const need = (col: string, what: string) => {
     if (!header.includes(col)) {
@@ -170,8 +172,17 @@ export async function listManifest(
 
   const maskColumns = p.mask_columns as Record<string, string>;
   const items: SourceItem[] = [];
-  for (const { line, cells } of rows) {
+  for (const { line, cells, fields } of rows) {
     const at = `${shownCsv}:${line}`;
+    if (fields > header.length) {
+      problems.skip(
+        'bad-row',
+        at,
+        `the row has ${fields} fields but the header ${header.length} ` +
+          '(a comma in an unquoted field?)',
+      );
+      continue;
+    }
     const image = cells[p.image_column as string];
     if (image === '') {
       problems.skip('unreadable-image', at, 'the image cell is empty');
