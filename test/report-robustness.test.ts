@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import pngjs from 'pngjs';
 import { robustness } from '../stdlib/stages/robustness.js';
 import { heatmapLayout, rowScale } from '../stdlib/report/heatmaps.js';
-import { fmt, massPinnedAtOne } from '../stdlib/report/robustness-report.js';
+import { fmt, massPinnedAtOne, nearChance } from '../stdlib/report/robustness-report.js';
 import {
   buildFixture,
   context,
@@ -156,4 +156,19 @@ test('numbers in report tables: fixed digits, n/a when missing, no negative zero
   t.is(fmt(-0.4, 0), '0');
   t.is(fmt(null), 'n/a');
   t.is(fmt(Number.NaN), 'n/a');
+});
+
+test('groups whose models classify at about chance level are named', (t) => {
+  const side = (accuracy: number) => ({
+    summary: { accuracy, auroc: 0.5, mass_accuracy: 0.5, rank_accuracy: 0.5 },
+    perImage: { mass: [0.5], rank: [0.5] },
+  });
+  const inputs = [
+    { axes: { model: 'cnn' }, in: side(0.82), out: side(0.8) },
+    { axes: { model: 'vit' }, in: side(0.13), out: side(0.16) },
+  ];
+  const analysis = { groups: [{ label: 'model=cnn' }, { label: 'model=vit' }] } as never;
+  // Ten classes: chance is 0.1, so up to 0.15 counts as chance level.
+  t.deepEqual(nearChance(inputs, analysis, 10), ['model=vit (accuracy down to 0.130)']);
+  t.deepEqual(nearChance(inputs, analysis, 100), []);
 });

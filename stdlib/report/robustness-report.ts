@@ -142,13 +142,45 @@ function headlineBlocks(inputs: readonly GroupInput[], analysis: Analysis): Bloc
   ];
 }
 
+/**
+ * Groups whose models classify little better than chance (within 5 points
+ * of 1/classes): their explanations' agreement with a mask says little.
+ */
+export function nearChance(
+  inputs: readonly GroupInput[],
+  analysis: Analysis,
+  classes: number,
+): string[] {
+  const chance = 1 / classes;
+  return inputs.flatMap((g, k) => {
+    const accs = [g.base?.accuracy, g.in.summary.accuracy, g.out.summary.accuracy].filter(
+      (a): a is number => typeof a === 'number',
+    );
+    const worst = Math.min(...accs);
+    return accs.length > 0 && worst < chance + 0.05
+      ? [`${analysis.groups[k]!.label} (accuracy down to ${fmt(worst)})`]
+      : [];
+  });
+}
+
 export function reportBlocks(
   title: string,
   inputs: readonly GroupInput[],
   analysis: Analysis,
   replicates: number,
+  classes?: number,
 ): Block[] {
   const blocks: Block[] = [{ type: 'heading', level: 1, text: title }];
+  const weak = classes === undefined || classes < 2 ? [] : nearChance(inputs, analysis, classes);
+  if (weak.length > 0) {
+    blocks.push({
+      type: 'paragraph',
+      text:
+        `**Caution:** models of ${weak.join(', ')} classify at about chance level ` +
+        `(${fmt(1 / classes!)} for ${classes} classes). They have not learned the task, ` +
+        'so how their explanations sit on the masks says little; train longer or on more images.',
+    });
+  }
   const single = analysis.groups.length === 1 && analysis.groups[0]!.label === 'all';
 
   // One group: its table leads. Several: the comparison of all leads.

@@ -201,7 +201,7 @@ export const robustness: StageKind = {
 
     const title = p.title as string;
     const blocks: Block[] = [
-      ...reportBlocks(title, groups, analysis, replicates),
+      ...reportBlocks(title, groups, analysis, replicates, labelCount(data)),
       { type: 'heading', level: 2, text: 'Figures' },
       ...figures.map((f): Block => ({
         type: 'figure',
@@ -304,4 +304,10 @@ function olsJson(analysis: Analysis): Json {
     };
   }
   return out;
+}
+
+/** How many labels accuracy chooses among (chance = 1 / that); none for multi-label. */
+function labelCount(data: Dataset | undefined): number | undefined {
+  if (data === undefined || data.meta.task === 'multi-label') return undefined;
+  return data.meta.task === 'one-vs-rest' ? 2 : data.meta.classNames.length;
 }
