@@ -41,7 +41,8 @@ function groupOf(axes: Record<string, Json>): string {
 
 export const report: StageKind = {
   kind: 'report',
-  version: 1,
+  // 2: no `-0.000` in tables.
+  version: 2,
   doc: 'Table of agreement and accuracy: base vs in-mask vs out-mask fine-tuning.',
   usesEngine: false,
   publish: { output: 'report', print: 'report.md' },
