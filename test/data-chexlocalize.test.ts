@@ -1,5 +1,5 @@
 import test from 'ava';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDataset } from '../stdlib/data/dataset.js';
 import { encodeRle } from '../stdlib/data/rle.js';
@@ -127,4 +127,26 @@ test('chexlocalize: one-vs-rest on Cardiomegaly, resized with a prefix-stripped 
   // Patient 1 has Lung Opacity too; only the Cardiomegaly mask counts.
   const p1 = tr.ids!.indexOf('patient1_study1_view1_frontal');
   t.deepEqual([...tr.masks.subarray(p1 * 30, (p1 + 1) * 30)], [...rect(6, 5, 2, 4, 1, 3, 1)]);
+});
+
+test('chexlocalize: Windows-style paths are read; an empty Path cell is skipped saying so', async (t) => {
+  const root = chexFixture();
+  const csv = join(root, 'test_labels.csv');
+  const text = readFileSync(csv, 'utf8');
+  writeFileSync(
+    csv,
+    text.replace('CheXpert-v1.0/test/patient3/study2/', 'CheXpert-v1.0\\test\\patient3\\study2\\') +
+      row('', ['Edema']) +
+      '\n',
+  );
+  const { out, result, ctx } = await runStage(chexlocalize, {
+    root,
+    classes: ['Cardiomegaly', 'Edema'],
+    split: { train: 1, val: 0, test: 0 },
+  });
+  const ds = await readDataset(join(out, 'dataset'));
+  t.true(ds.splits.train.ids!.includes('patient3_study2_view1_frontal'));
+  t.is(ds.meta.counts.train, 4);
+  t.deepEqual((result.summary as { skipped: object }).skipped, { 'unreadable-image': 1 });
+  t.true(ctx.lines.some((l) => /test_labels\.csv:4: the `Path` cell is empty; skipped/.test(l)));
 });

@@ -28,7 +28,8 @@ const NOT_POSITIVE = ['', '0', '0.0', '-1', '-1.0'];
 
 export const chexlocalize: StageKind = {
   kind: 'chexlocalize',
-  version: 1,
+  // 2: `Path`s with backslashes are read; an empty one is its own message.
+  version: 2,
   doc: 'CheXlocalize chest X-rays: label CSVs plus RLE segmentations per pathology.',
   usesEngine: false,
   params: {
@@ -143,7 +144,13 @@ export async function listImages(
 
     for (const { line, cells } of rows) {
       const at = `${f}:${line}`;
-      const rel = cells.Path.startsWith(prefix) ? cells.Path.slice(prefix.length) : cells.Path;
+      if (cells.Path === '') {
+        problems.skip('unreadable-image', at, 'the `Path` cell is empty');
+        continue;
+      }
+      // Paths written on Windows: the folders are the same, the separator is not.
+      const written = cells.Path.includes('\\') ? cells.Path.replaceAll('\\', '/') : cells.Path;
+      const rel = written.startsWith(prefix) ? written.slice(prefix.length) : written;
       const path = resolveInside(imageRoot, imageRoot, rel);
       if (path === undefined) {
         problems.skip(
@@ -158,7 +165,7 @@ export async function listImages(
         problems.skip('bad-label', at, `column \`${bad}\` holds \`${cells[bad]}\`, not 0/1`);
         continue;
       }
-      const id = imageIdOf(cells.Path);
+      const id = imageIdOf(written);
       const positives = columns.filter((c) => POSITIVE.includes(cells[c]));
       const masks: SourceItem['masks'] = {};
       for (const c of positives) masks[c] = rleMask(segs, id, c);
