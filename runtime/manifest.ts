@@ -43,8 +43,11 @@ export async function readManifest(path: string, key: string): Promise<ManifestR
   }
   try {
     const manifest = JSON.parse(text) as Manifest;
-    if (manifest.key !== key || typeof manifest.outputs !== 'object') {
-      return { ok: false, reason: 'unreadable', detail: 'manifest names another key' };
+    if (manifest.key !== key) {
+      return { ok: false, reason: 'unreadable', detail: 'names another key' };
+    }
+    if (typeof manifest.outputs !== 'object' || manifest.outputs === null) {
+      return { ok: false, reason: 'unreadable', detail: 'has no outputs' };
     }
     return { ok: true, manifest };
   } catch (error) {

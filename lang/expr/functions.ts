@@ -135,7 +135,11 @@ export const FUNCTIONS: Record<string, Fn> = {
       const i = d === '' ? next++ : Number(d) + 1;
       const a = args[i];
       if (!a)
-        fail(fmt, `the format asks for argument ${i - 1} but only ${args.length - 1} were given`);
+        fail(
+          fmt,
+          `the format asks for argument ${i - 1} but ${args.length - 1} ` +
+            `${args.length - 1 === 1 ? 'was' : 'were'} given (arguments count from 0)`,
+        );
       return display(a.value as Json);
     });
   },

@@ -65,9 +65,10 @@ export function decodeImage(bytes: Uint8Array): Raster {
         cause,
       });
     }
-    throw new Error(`cannot decode ${format.toUpperCase()} (truncated or corrupt: ${message})`, {
-      cause,
-    });
+    // pngjs says a truncated file left "read requests waiting" (sic).
+    const truncated = /read requests wait|unexpected end|ended early/i.test(message);
+    const what = truncated ? 'truncated: the file ends early' : `truncated or corrupt: ${message}`;
+    throw new Error(`cannot decode ${format.toUpperCase()} (${what})`, { cause });
   }
 }
 
