@@ -4,6 +4,7 @@
  * `${{ }}` expression, so typed parameters accept those strings too.
  */
 import type { ParamSpec, StageKind } from '../stdlib/types.js';
+import { MAX_NAME, MAX_SEED, NAME_PATTERN } from './limits.js';
 
 const EXPRESSION = {
   type: 'string',
@@ -57,7 +58,7 @@ function stageSchema(kind: StageKind): object {
         ),
       },
       seed: {
-        anyOf: [{ type: 'integer' }, EXPRESSION],
+        anyOf: [{ type: 'integer', minimum: 0, maximum: MAX_SEED }, EXPRESSION],
         description: 'Seed of this stage; the study seed by default.',
       },
       gather: {
@@ -83,9 +84,20 @@ export function studyJsonSchema(registry: ReadonlyMap<string, StageKind>): objec
     additionalProperties: false,
     required: ['stages'],
     properties: {
-      name: { type: 'string', description: 'Study name; the file name by default.' },
+      name: {
+        type: 'string',
+        pattern: NAME_PATTERN.source,
+        maxLength: MAX_NAME,
+        description: 'Study name (a folder name under runs/); the file name by default.',
+      },
       description: { type: 'string' },
-      seed: { type: 'integer', description: 'Seed of every stage unless overridden.', default: 0 },
+      seed: {
+        type: 'integer',
+        minimum: 0,
+        maximum: MAX_SEED,
+        description: 'Seed of every stage unless overridden.',
+        default: 0,
+      },
       imports: {
         type: 'array',
         items: { type: 'string' },
