@@ -114,7 +114,10 @@ test('verify finds a tampered entry, and the next run recomputes it', async (t) 
   const fixed = await alignlab(dir, 'verify', '--fix');
   t.regex(fixed.stdout, /moved to .*corrupt/);
   const plan = await withPlugin(dir, 'plan', study);
-  t.regex(plan.stdout, /will run +a +test\/work +its cache entry was found corrupt and moved aside/);
+  t.regex(
+    plan.stdout,
+    /will run +a +test\/work +its cache entry was found corrupt and moved aside/,
+  );
   t.regex(plan.stdout, /cached +b /);
   const rerun = await withPlugin(dir, 'run', study);
   t.regex(rerun.stdout, /1 executed, 2 cached/);
