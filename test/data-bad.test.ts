@@ -405,3 +405,24 @@ test('a CSV row with more fields than the header is skipped; a broken CSV names 
     message: `${STAGE}: list.csv: a quoted field opened on line 2 is never closed`,
   });
 });
+
+test('0/1 cells are read by value; a mask column named in mask_columns must exist', async (t) => {
+  const csv = manifest('x1,1.png,1.00,1-m.png\nx2,2.png,0.0,\nx3,3.png,2,3-m.png\n');
+  const o = await run(csvManifest, {
+    csv,
+    label_columns: ['cat'],
+    task: 'multi-label',
+    split: { train: 2, val: 0, test: 0 },
+  });
+  expectMessage(t, o, 'skipped', 'bad-label', /: column `cat` holds `2`, not 0\/1; skipped/);
+  t.is(o.kept, 2);
+
+  await t.throwsAsync(
+    run(csvManifest, { csv, label_columns: ['cat'], mask_columns: { cat: 'catmask' } }),
+    {
+      message:
+        `${STAGE}: list.csv: has no mask column \`catmask\` (given for class \`cat\` in ` +
+        'mask_columns; columns: id, image, cat, cat_mask)',
+    },
+  );
+});

@@ -23,8 +23,12 @@ import { missingPath } from '../data/check-paths.js';
 
 type Segmentations = Record<string, Record<string, Rle>>;
 
-const POSITIVE = ['1', '1.0'];
-const NOT_POSITIVE = ['', '0', '0.0', '-1', '-1.0'];
+/** A finding cell: 1 present; 0, -1 (uncertain) or empty absent; by value. */
+function finding(cell: string): boolean | undefined {
+  if (cell.trim() === '') return false;
+  const n = Number(cell);
+  return n === 1 ? true : n === 0 || n === -1 ? false : undefined;
+}
 
 export const chexlocalize: StageKind = {
   kind: 'chexlocalize',
@@ -160,13 +164,13 @@ export async function listImages(
         );
         continue;
       }
-      const bad = columns.find((c) => ![...POSITIVE, ...NOT_POSITIVE].includes(cells[c]));
+      const bad = columns.find((c) => finding(cells[c]) === undefined);
       if (bad !== undefined) {
         problems.skip('bad-label', at, `column \`${bad}\` holds \`${cells[bad]}\`, not 0/1`);
         continue;
       }
       const id = imageIdOf(written);
-      const positives = columns.filter((c) => POSITIVE.includes(cells[c]));
+      const positives = columns.filter((c) => finding(cells[c]) === true);
       const masks: SourceItem['masks'] = {};
       for (const c of positives) masks[c] = rleMask(segs, id, c);
       items.push({ id, file: rel, path, positives, masks });

@@ -23,8 +23,14 @@ import { DataProblems, problemNotice } from '../data/problems.js';
 import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
 
-const TRUE = ['1', '1.0', 'true', 'yes'];
-const FALSE = ['', '0', '0.0', 'false', 'no'];
+/** A 0/1 cell: numbers by value (`1.00` is 1), or true/yes, false/no, empty. */
+function flag(cell: string): boolean | undefined {
+  const word = cell.trim().toLowerCase();
+  if (['true', 'yes'].includes(word)) return true;
+  if (['', 'false', 'no'].includes(word)) return false;
+  const n = Number(word);
+  return n === 1 ? true : n === 0 ? false : undefined;
+}
 const SPLIT_NAMES: Record<string, SplitName> = {
   train: 'train',
   val: 'val',
@@ -171,6 +177,16 @@ export async function listManifest(
   }
 
   const maskColumns = p.mask_columns as Record<string, string>;
+  // A mask column named on purpose must exist; a default `<class>_mask` may not.
+  for (const [cls, col] of Object.entries(maskColumns ?? {})) {
+    if (!header.includes(col)) {
+      throw problems.fatal(
+        shownCsv,
+        `has no mask column \`${col}\` (given for class \`${cls}\` in mask_columns; ` +
+          `columns: ${header.join(', ')})`,
+      );
+    }
+  }
   const items: SourceItem[] = [];
   for (const { line, cells, fields } of rows) {
     const at = `${shownCsv}:${line}`;
@@ -202,12 +218,12 @@ export async function listManifest(
     let positives: string[];
     const maskCells: Record<string, string | undefined> = {};
     if (multi !== null) {
-      const bad = classNames.find((c) => ![...TRUE, ...FALSE].includes(cells[c].toLowerCase()));
+      const bad = classNames.find((c) => flag(cells[c]) === undefined);
       if (bad !== undefined) {
         problems.skip('bad-label', at, `column \`${bad}\` holds \`${cells[bad]}\`, not 0/1`);
         continue;
       }
-      positives = classNames.filter((c) => TRUE.includes(cells[c].toLowerCase()));
+      positives = classNames.filter((c) => flag(cells[c]) === true);
       for (const c of positives) maskCells[c] = cells[maskColumns[c] ?? `${c}_mask`];
     } else {
       positives = splitCell(cells[p.label_column as string]);
