@@ -172,4 +172,17 @@ test('--columns narrows the output; filter and sort still see every column', asy
   const bad = await show('--columns', 'w.value.los');
   t.is(bad.exitCode, 2);
   t.regex(bad.stderr, /--columns: no column `w.value.los`; did you mean `w.value.loss`\?/);
+  // Axes are always there; naming one with a metric is no mistake.
+  const axis = await show(
+    '--columns',
+    'model,w.value.acc',
+    '--format',
+    'csv',
+    '--filter',
+    'lr == 0.1',
+  );
+  t.is(axis.stdout.split('\n')[0], 'lr,model,status,cached,w.value.acc');
+  const empty = await show('--columns', ' , ');
+  t.is(empty.exitCode, 2);
+  t.regex(empty.stderr, /--columns names no column/);
 });

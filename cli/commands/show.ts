@@ -358,8 +358,13 @@ export function pickColumns(table: ResultTable, spec: string): string[] {
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
+  if (wanted.length === 0) {
+    throw new UsageError(`--columns names no column; columns: ${table.columns.join(', ')}`);
+  }
   const picked: string[] = [];
   for (const w of wanted) {
+    // The cell, status and axes are always shown; naming them is fine.
+    if (['cell', 'status', 'cached', ...table.axes].includes(w)) continue;
     const matches = table.columns.filter((c) => c === w || c.startsWith(`${w}.`));
     if (matches.length === 0) {
       const hint = didYouMean(w, table.columns);
