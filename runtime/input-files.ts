@@ -18,6 +18,7 @@ import type { StageKind } from '../stdlib/types.js';
 import { canonicalJson } from './canonical.js';
 import { asGather, asRef, computeKeys, type KeyedInstance } from './cache-key.js';
 import { mapLimited } from './scheduler.js';
+import { entryKind } from '../stdlib/data/paths.js';
 
 /** size, mtimeMs, inode, sha256 of one file as last hashed. */
 type MemoEntry = [number, number, number, string];
@@ -138,16 +139,9 @@ async function listFiles(root: string): Promise<{ rel: string; unreadable?: true
     for (const e of entries) {
       if (e.name.startsWith('.')) continue;
       const path = rel === '' ? e.name : `${rel}/${e.name}`;
-      let isDir = e.isDirectory();
-      let isFile = e.isFile();
-      if (e.isSymbolicLink()) {
-        const target = await stat(join(root, path)).catch(() => undefined);
-        // A broken link is kept: the stage reading it reports it.
-        isDir = target?.isDirectory() ?? false;
-        isFile = target === undefined || target.isFile();
-      }
-      if (isDir) await walk(path);
-      else if (isFile) files.push({ rel: path });
+      const kind = await entryKind(dir, e);
+      if (kind === 'folder') await walk(path);
+      else if (kind === 'file') files.push({ rel: path });
     }
   };
   await walk('');

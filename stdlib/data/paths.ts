@@ -1,5 +1,7 @@
 /** Resolving paths found in data files against the folder they must stay in. */
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import type { Dirent } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
  * The absolute path of `path` (relative to `base`), or undefined when it
@@ -11,4 +13,17 @@ export function resolveInside(root: string, base: string, path: string): string 
   const rel = relative(resolve(root), abs);
   if (rel === '' || rel === '..' || rel.startsWith(`..${sep}`) || isAbsolute(rel)) return undefined;
   return abs;
+}
+
+/**
+ * What a folder entry is with symbolic links followed. A broken link counts
+ * as a file, so that reading it reports it rather than it vanishing.
+ */
+export async function entryKind(dir: string, e: Dirent): Promise<'folder' | 'file' | 'other'> {
+  if (e.isSymbolicLink()) {
+    const target = await stat(join(dir, e.name)).catch(() => undefined);
+    if (target === undefined || target.isFile()) return 'file';
+    return target.isDirectory() ? 'folder' : 'other';
+  }
+  return e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
 }

@@ -8,7 +8,7 @@
  * image is `<class>/<name>`.
  */
 import { existsSync, statSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir } from 'node:fs/promises';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import type { StageKind } from '../types.js';
 import { buildDataset, type SourceItem } from '../data/build.js';
@@ -16,6 +16,7 @@ import { writeDataset } from '../data/dataset.js';
 import { DataProblems, problemNotice } from '../data/problems.js';
 import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
+import { entryKind } from '../data/paths.js';
 
 const IMAGE_EXT = ['.png', '.jpg', '.jpeg'];
 
@@ -110,15 +111,9 @@ async function entriesOf(dir: string) {
   }
   for (const e of entries) {
     if (e.name.startsWith('.')) continue;
-    let isDir = e.isDirectory();
-    let isFile = e.isFile();
-    if (e.isSymbolicLink()) {
-      const target = await stat(join(dir, e.name)).catch(() => undefined);
-      isDir = target?.isDirectory() ?? false;
-      isFile = target === undefined || target.isFile();
-    }
-    if (isDir) folders.push(e.name);
-    else if (isFile) files.push(e.name);
+    const kind = await entryKind(dir, e);
+    if (kind === 'folder') folders.push(e.name);
+    else if (kind === 'file') files.push(e.name);
     else others++;
   }
   return { files: files.sort(), folders: folders.sort(), others };
