@@ -13,7 +13,7 @@ import { listFiles } from './digest.js';
 import { stat } from 'node:fs/promises';
 import type { CacheLayout } from './cache-layout.js';
 import { readJournal } from './journal.js';
-import { isProcessAlive } from './process-alive.js';
+import { pidOfRun, runIsLive, statusFromJournal } from './run-status.js';
 
 export interface GcReport {
   kept: number;
@@ -72,10 +72,9 @@ export async function liveRuns(
   const names = await readdir(layout.journalDir()).catch(() => [] as string[]);
   for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
     const lines = await readJournal(join(layout.journalDir(), name));
-    const start = lines.find((l) => l.type === 'run-start');
-    if (start === undefined || lines.some((l) => l.type === 'run-end')) continue;
-    const pid = Number(start.runId.split('-').at(-1));
-    if (!Number.isInteger(pid) || pid === process.pid || !isProcessAlive(pid)) continue;
+    const status = statusFromJournal(lines);
+    const pid = pidOfRun(status.runId);
+    if (pid === undefined || pid === process.pid || !runIsLive(status)) continue;
     pids.push(pid);
     for (const line of lines) if ('key' in line) keys.add(line.key);
   }

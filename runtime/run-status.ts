@@ -4,6 +4,7 @@
  */
 import type { RunSummary } from './events.js';
 import type { JournalLine } from './journal.js';
+import { isProcessAlive } from './process-alive.js';
 
 /** `cut off`: running or queued when the run was killed. */
 export type InstanceState =
@@ -55,4 +56,16 @@ export function statusFromJournal(lines: JournalLine[]): RunStatus {
     }
   }
   return status;
+}
+
+/** The process that wrote a journal, from its run id (`<time>-<pid>`). */
+export function pidOfRun(runId: string | undefined): number | undefined {
+  const pid = Number(runId?.split('-').at(-1));
+  return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+}
+
+/** Whether a journal's run is still going: no last line, and its process alive. */
+export function runIsLive(status: RunStatus): boolean {
+  const pid = pidOfRun(status.runId);
+  return status.summary === undefined && pid !== undefined && isProcessAlive(pid);
 }

@@ -2,8 +2,7 @@
 import { formatSummary, formatTable, firstLine } from '../../runtime/format.js';
 import { CacheLayout } from '../../runtime/cache-layout.js';
 import { latestJournal, readJournal } from '../../runtime/journal.js';
-import { statusFromJournal } from '../../runtime/run-status.js';
-import { isProcessAlive } from '../../runtime/process-alive.js';
+import { pidOfRun, runIsLive, statusFromJournal } from '../../runtime/run-status.js';
 import { type CliOptions, noArgs } from '../args.js';
 import { existingCache } from '../folders.js';
 import { EXIT } from '../usage.js';
@@ -24,8 +23,8 @@ export async function statusCommand(options: CliOptions): Promise<number> {
   }
   const status = statusFromJournal(await readJournal(path));
   // No run-end line: the process was killed, or is still running.
-  const pid = Number(status.runId?.split('-').at(-1));
-  const alive = status.summary === undefined && Number.isInteger(pid) && isProcessAlive(pid);
+  const pid = pidOfRun(status.runId);
+  const alive = runIsLive(status);
   // A journal without its first line was cut before the run started.
   const run =
     status.runId === undefined
