@@ -6,8 +6,9 @@
  *
  * Hashing every file on every `plan` would be slow for large folders, so
  * each file's sha256 is remembered next to the cache together with the file's
- * size, modification time and inode; a file whose stat is unchanged is not
- * read again.
+ * size, modification and change times and inode; a file whose stat is
+ * unchanged is not read again. The change time catches a copy that keeps
+ * size and modification time (`cp -p`), since no tool can set it.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
@@ -20,8 +21,8 @@ import { asGather, asRef, computeKeys, type KeyedInstance } from './cache-key.js
 import { mapLimited } from './scheduler.js';
 import { entryKind } from '../stdlib/data/paths.js';
 
-/** size, mtimeMs, inode, sha256 of one file as last hashed. */
-type MemoEntry = [number, number, number, string];
+/** size, mtimeMs, ctimeMs, inode, sha256 of one file as last hashed. */
+type MemoEntry = [number, number, number, number, string];
 
 const MEMO_FILE = 'file-digests.json';
 
@@ -179,11 +180,13 @@ class FileMemo {
     const known = this.entries.get(file);
     if (
       known !== undefined &&
+      known.length === 5 &&
       known[0] === info.size &&
       known[1] === info.mtimeMs &&
-      known[2] === info.ino
+      known[2] === info.ctimeMs &&
+      known[3] === info.ino
     ) {
-      return known[3];
+      return known[4];
     }
     let sha: string;
     try {
@@ -191,7 +194,7 @@ class FileMemo {
     } catch {
       return 'unreadable';
     }
-    this.entries.set(file, [info.size, info.mtimeMs, info.ino, sha]);
+    this.entries.set(file, [info.size, info.mtimeMs, info.ctimeMs, info.ino, sha]);
     this.changed = true;
     return sha;
   }

@@ -100,13 +100,13 @@ test('a file whose size, time and inode are unchanged is not read again', async 
   const memoPath = join(cache, 'file-digests.json');
   const memo = JSON.parse(readFileSync(memoPath, 'utf8')) as Record<string, unknown[]>;
   const file = join(root, 'a', '1.png');
-  t.is(memo[file]?.length, 4);
-  t.is(memo[file]![3], await sha256(file));
+  t.is(memo[file]?.length, 5);
+  t.is(memo[file]![4], await sha256(file));
   // 8 PNGs and the 4 IDX files of the committed sample.
   t.is(Object.keys(memo).length, 12);
 
   // The memo is trusted while the stat matches: a forged entry shows up.
-  memo[file]![3] = '0'.repeat(64);
+  memo[file]![4] = '0'.repeat(64);
   writeFileSync(memoPath, JSON.stringify(memo));
   const forged = await digestOf(root, cache);
   t.not(forged, first);
@@ -116,7 +116,17 @@ test('a file whose size, time and inode are unchanged is not read again', async 
   // An unreadable memo is rebuilt, not an error.
   writeFileSync(memoPath, '{not json');
   t.is(await digestOf(root, cache), first);
-  t.is(JSON.parse(readFileSync(memoPath, 'utf8'))[file][3], await sha256(file));
+  t.is(JSON.parse(readFileSync(memoPath, 'utf8'))[file][4], await sha256(file));
+
+  // New bytes of the same size with the old modification time put back (as
+  // `cp -p` does): the change time still tells.
+  const notes = join(root, 'a', 'notes.txt');
+  writeFileSync(notes, 'aaaa');
+  utimesSync(notes, new Date(2020, 1, 1), new Date(2020, 1, 1));
+  const before = await digestOf(root, cache);
+  writeFileSync(notes, 'bbbb');
+  utimesSync(notes, new Date(2020, 1, 1), new Date(2020, 1, 1));
+  t.not(await digestOf(root, cache), before);
 });
 
 async function sha256(path: string): Promise<string> {
