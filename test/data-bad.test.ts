@@ -3,8 +3,8 @@
  * file, the summary counts it by reason, and the other images go on.
  */
 import test, { type ExecutionContext } from 'ava';
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { readDataset } from '../stdlib/data/dataset.js';
 import { csvManifest } from '../stdlib/stages/csv-manifest.js';
 import { chexlocalize } from '../stdlib/stages/chexlocalize.js';
@@ -425,4 +425,18 @@ test('0/1 cells are read by value; a mask column named in mask_columns must exis
         'mask_columns; columns: id, image, cat, cat_mask)',
     },
   );
+});
+
+test('a listed image that is a device is skipped, not read forever', async (t) => {
+  const csv = manifest('x1,1.png,1,1-m.png\nx2,zero.png,1,2-m.png\n');
+  symlinkSync('/dev/zero', join(dirname(csv), 'zero.png'));
+  const o = await run(csvManifest, { csv, label_columns: ['cat'], task: 'multi-label' });
+  expectMessage(
+    t,
+    o,
+    'skipped',
+    'unreadable-image',
+    /list\.csv:3 \(zero\.png\): cannot read the image: not a regular file \(a device, pipe or folder\); skipped/,
+  );
+  t.is(o.kept, 1);
 });

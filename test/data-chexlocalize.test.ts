@@ -150,3 +150,13 @@ test('chexlocalize: Windows-style paths are read; an empty Path cell is skipped 
   t.deepEqual((result.summary as { skipped: object }).skipped, { 'unreadable-image': 1 });
   t.true(ctx.lines.some((l) => /test_labels\.csv:4: the `Path` cell is empty; skipped/.test(l)));
 });
+
+test('chexlocalize keys on its label CSVs and segmentations, also outside root', async (t) => {
+  const files = await chexlocalize.inputFiles!({
+    root: '/data/chex',
+    image_root: null,
+    label_csvs: ['../labels.csv'],
+    segmentations: ['gt.json'],
+  });
+  t.deepEqual(files, ['/data/chex', '/data/labels.csv', '/data/chex/gt.json']);
+});

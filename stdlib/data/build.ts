@@ -17,7 +17,6 @@
  * - limits apply in each split's taking order (stratified); items past a
  *   limit are not decoded, and a skipped item makes room for the next one.
  */
-import { readFile } from 'node:fs/promises';
 import type { Json } from '../types.js';
 import {
   type Dataset,
@@ -33,6 +32,7 @@ import { type Raster, decodeImage, hasColour, toChannels, binariseMask } from '.
 import { type DataProblems, DataError } from './problems.js';
 import { resizeBilinear, resizeNearest } from './resize.js';
 import { type Fractions, stratifiedOrder, stratifiedSplit } from './split.js';
+import { readRegularFile } from './paths.js';
 
 /** A mask not yet resized, at its native size. */
 export interface DecodedMask {
@@ -245,7 +245,7 @@ async function load(
 
   let image: Raster;
   try {
-    image = decodeImage(await readFile(item.path));
+    image = decodeImage(await readRegularFile(item.path));
   } catch (error) {
     const err = error as NodeJS.ErrnoException;
     const why =

@@ -1,6 +1,6 @@
 /** Resolving paths found in data files against the folder they must stay in. */
 import type { Dirent } from 'node:fs';
-import { stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 
 /**
@@ -26,4 +26,14 @@ export async function entryKind(dir: string, e: Dirent): Promise<'folder' | 'fil
     return target.isDirectory() ? 'folder' : 'other';
   }
   return e.isDirectory() ? 'folder' : e.isFile() ? 'file' : 'other';
+}
+
+/**
+ * The bytes of a regular file. A device, pipe or socket (a link to
+ * `/dev/zero`, say) would never end or never answer, so it is refused.
+ */
+export async function readRegularFile(path: string): Promise<Buffer> {
+  const info = await stat(path);
+  if (!info.isFile()) throw new Error('not a regular file (a device, pipe or folder)');
+  return readFile(path);
 }

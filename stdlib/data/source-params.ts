@@ -2,12 +2,12 @@
  * Parameters shared by the file-based source stages (image-folder,
  * csv-manifest, chexlocalize), and reading them into BuildOptions.
  */
-import { readFile } from 'node:fs/promises';
 import type { ParamSpec, StageContext } from '../types.js';
 import type { BuildOptions, Colour, DecodedMask, MaskMismatch, MaskSource } from './build.js';
 import type { Task } from './dataset.js';
 import { binariseMask, decodeImage } from './image-codec.js';
 import { DataProblems } from './problems.js';
+import { readRegularFile } from './paths.js';
 
 /** Mask pixels at or above this gray level (0-255) are on. */
 export const DEFAULT_MASK_THRESHOLD = 128;
@@ -148,7 +148,7 @@ export function fileMask(path: string, shown: string, threshold: number): MaskSo
     file: shown,
     path,
     async load(): Promise<DecodedMask> {
-      const raster = decodeImage(await readFile(path));
+      const raster = decodeImage(await readRegularFile(path));
       const { mask, max } = binariseMask(raster, threshold);
       return { height: raster.height, width: raster.width, mask, max };
     },

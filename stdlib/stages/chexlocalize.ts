@@ -76,10 +76,18 @@ export const chexlocalize: StageKind = {
   },
   notice: problemNotice,
   checkInstance: (p) => missingPath('root', p.root, 'folder'),
-  inputFiles: (p) => [
-    p.root as string,
-    ...(p.image_root === null ? [] : [resolve(p.root as string, p.image_root as string)]),
-  ],
+  // Label CSVs and segmentation files may sit outside root (`../x.csv`);
+  // inside it they are hashed twice, which changes nothing.
+  inputFiles: (p) => {
+    const root = resolve(p.root as string);
+    return [
+      root,
+      ...(p.image_root === null ? [] : [resolve(root, p.image_root as string)]),
+      ...[...(p.label_csvs as string[]), ...(p.segmentations as string[])].map((f) =>
+        resolve(root, f),
+      ),
+    ];
+  },
   async run(ctx, p) {
     const root = resolve(p.root as string);
     const problems = new DataProblems(ctx.instanceId, (m) => ctx.log(m));
