@@ -176,9 +176,11 @@ function readAxes(
       return v;
     });
     if (value === undefined) continue;
-    // Zipped values pair up by position, so repeats there are meaningful.
+    // Zipped values pair up by position, so repeats there are meaningful;
+    // values that `-s` replaces never run, so their repeats do not matter.
+    const replaced = overrides.sweep.some((o) => o.axis === e.key);
     const values =
-      group === 'zip'
+      group === 'zip' || replaced
         ? (value as Json[])
         : dedupe(
             value as Json[],

@@ -334,4 +334,13 @@ test('zipped axes may repeat a value; a repeated pair or grid value runs once, w
       ['<command line>', 1, 4, 'axis `bs` lists 8 more than once; each value runs once'],
     ],
   );
+  // Repeats in values that `-s` replaces never run: no warning about them.
+  const replaced = await checkText(`sweep:\n  lr: [0.1, 0.1]\n  bs: [16]\n${stages}`, {
+    sweep: ['lr=0.5'],
+  });
+  t.deepEqual(replaced.diagnostics, []);
+  t.deepEqual(
+    replaced.plan!.cells.map((c) => c.id),
+    ['lr=0.5,bs=16'],
+  );
 });
