@@ -60,23 +60,43 @@ export async function collectGarbage(
   return report;
 }
 
+/** What the journals of a cache say gc must keep. */
+export interface JournalKeeps {
+  /** Runs still going (journal without its end, process alive). */
+  live: number[];
+  /** Live runs that have not planned their keys yet (still hashing input files). */
+  starting: number[];
+  /** Keys that live runs planned, and keys the last run of each study planned. */
+  keys: Set<string>;
+  /** Studies whose last run's keys are kept. */
+  studies: string[];
+}
+
 /**
- * Runs still going on this cache (journal without its end, process alive)
- * and every key they planned: gc keeps those, whichever studies it was given.
+ * Keys gc keeps whichever studies it was given: every key a live run
+ * planned, and every key of the most recent run of each study (so a run made
+ * with `-p` overrides keeps its results until the study runs again).
  */
-export async function liveRuns(
-  layout: CacheLayout,
-): Promise<{ pids: number[]; keys: Set<string> }> {
-  const pids: number[] = [];
-  const keys = new Set<string>();
+export async function journalKeeps(layout: CacheLayout): Promise<JournalKeeps> {
+  const out: JournalKeeps = { live: [], starting: [], keys: new Set(), studies: [] };
+  const lastOfStudy = new Map<string, Set<string>>();
   const names = await readdir(layout.journalDir()).catch(() => [] as string[]);
-  for (const name of names.filter((n) => n.endsWith('.jsonl'))) {
+  // Run ids start with the time, so name order is run order.
+  for (const name of names.filter((n) => n.endsWith('.jsonl')).sort()) {
     const lines = await readJournal(join(layout.journalDir(), name));
     const status = statusFromJournal(lines);
+    const keys = new Set(lines.flatMap((line) => ('key' in line ? [line.key] : [])));
     const pid = pidOfRun(status.runId);
-    if (pid === undefined || pid === process.pid || !runIsLive(status)) continue;
-    pids.push(pid);
-    for (const line of lines) if ('key' in line) keys.add(line.key);
+    if (pid !== undefined && pid !== process.pid && runIsLive(status)) {
+      out.live.push(pid);
+      if (keys.size === 0) out.starting.push(pid);
+      for (const k of keys) out.keys.add(k);
+    }
+    if (status.study !== undefined && keys.size > 0) lastOfStudy.set(status.study, keys);
   }
-  return { pids, keys };
+  for (const [study, keys] of lastOfStudy) {
+    out.studies.push(study);
+    for (const k of keys) out.keys.add(k);
+  }
+  return out;
 }

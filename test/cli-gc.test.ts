@@ -1,6 +1,6 @@
 import test from 'ava';
 import { execaNode } from 'execa';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chainStudy, studyDir, withPlugin } from './fixtures/runtime/cli.js';
 import { CLI, PLUGIN } from './fixtures/runtime/helpers.js';
@@ -87,4 +87,62 @@ stages:
   await withPlugin(dir, 'gc', study, '--yes');
   t.deepEqual(readdirSync(join(dir, '.alignlab', 'checkpoints')), []);
   t.is(entries(dir), 2);
+});
+
+test('gc keeps what the last run of a study used, even after the study changed', async (t) => {
+  const { dir, study } = studyDir('');
+  writeFileSync(study, chainStudy(dir, 3));
+  t.is((await withPlugin(dir, 'run', study)).exitCode, 0);
+  // Edited but not run again: its last run's entries stay.
+  writeFileSync(study, chainStudy(dir, 4));
+  const gc = await withPlugin(dir, 'gc', study, '--yes');
+  t.is(gc.exitCode, 0, gc.stderr);
+  t.regex(gc.stdout, /keeping what the last run of chain used/);
+  t.regex(gc.stdout, /keeps 3 entries; removed 0 /);
+  t.is(entries(dir), 3);
+});
+
+test('gc removes nothing while a study cannot find its data, or a run is still hashing', async (t) => {
+  const { dir, study } = studyDir('');
+  writeFileSync(study, chainStudy(dir, 3));
+  t.is((await withPlugin(dir, 'run', study)).exitCode, 0);
+  const unmounted = join(dir, 'photos.yaml');
+  writeFileSync(
+    unmounted,
+    `name: photos\nstages:\n  data:\n    kind: image-folder\n    with: {root: ${join(dir, 'gone')}}\n`,
+  );
+  const gc = await withPlugin(dir, 'gc', unmounted, '--yes');
+  t.is(gc.exitCode, 2);
+  t.regex(
+    gc.stderr,
+    /does not exist; gc cannot tell which entries the study needs until its data is back/,
+  );
+  t.is(entries(dir), 3);
+
+  // A run that is still hashing has planned nothing yet.
+  mkdirSync(join(dir, 'big', 'a'), { recursive: true });
+  const big = join(dir, 'big', 'a', 'big.bin');
+  writeFileSync(big, '');
+  truncateSync(big, 64 * 1024 ** 3);
+  const hashing = join(dir, 'hashing.yaml');
+  writeFileSync(
+    hashing,
+    `name: hashing\nstages:\n  data:\n    kind: image-folder\n    with: {root: big}\n`,
+  );
+  const run = execaNode(CLI, ['run', hashing, '--json'], {
+    cwd: dir,
+    reject: false,
+    buffer: false,
+  });
+  await new Promise<void>((resolve) => {
+    run.stdout.on('data', (chunk: Buffer) => {
+      if (/"type":"run-start"/.test(chunk.toString())) resolve();
+    });
+  });
+  const refused = await withPlugin(dir, 'gc', study, '--yes');
+  run.kill('SIGINT');
+  await run;
+  t.is(refused.exitCode, 2);
+  t.regex(refused.stderr, new RegExp(`a run on this cache \\(pid ${run.pid}\\) is still hashing`));
+  t.is(entries(dir), 3);
 });

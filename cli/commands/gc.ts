@@ -9,7 +9,7 @@ import { computeKeys } from '../../runtime/cache-key.js';
 import { inputDigests } from '../../runtime/input-files.js';
 import { count, formatTable } from '../../runtime/format.js';
 import { CacheLayout } from '../../runtime/cache-layout.js';
-import { collectGarbage, liveRuns } from '../../runtime/gc.js';
+import { collectGarbage, journalKeeps } from '../../runtime/gc.js';
 import type { CliOptions } from '../args.js';
 import { existingCache } from '../folders.js';
 import { loadStudy } from '../load-study.js';
@@ -32,22 +32,42 @@ export async function gcCommand(options: CliOptions): Promise<number> {
   }
 
   // A study that does not compile stops gc: its entries cannot be told apart.
+  // Nor can they while a data path it reads is missing (an unmounted drive).
   const reachable = new Set<string>();
   for (const file of studies) {
-    const { plan, registry } = await loadStudy(file, options);
+    const { plan, registry, check } = await loadStudy(file, options);
+    const missing = check.diagnostics.find((d) => d.code === 'STAGE_INPUTS');
+    if (missing !== undefined) {
+      throw new UsageError(
+        `${file}: ${missing.message}; gc cannot tell which entries the study needs ` +
+          'until its data is back, so it removes nothing',
+      );
+    }
     const files = await inputDigests(plan, registry, cacheDir);
     for (const family of ENGINE_FAMILIES) {
       for (const k of computeKeys(plan, registry, family, files).values()) reachable.add(k.key);
     }
   }
 
-  // What a run still going on this cache planned is not garbage yet.
-  const live = await liveRuns(new CacheLayout(cacheDir));
-  for (const key of live.keys) reachable.add(key);
-  if (live.pids.length > 0) {
+  // What runs on this cache planned: the live ones, and each study's last.
+  const kept = await journalKeeps(new CacheLayout(cacheDir));
+  if (kept.starting.length > 0 && options.yes) {
+    throw new UsageError(
+      `a run on this cache (pid ${kept.starting.join(', ')}) is still hashing its input ` +
+        'files, so what it will use is not known yet; run gc again once its stages start',
+    );
+  }
+  for (const key of kept.keys) reachable.add(key);
+  if (kept.live.length > 0) {
     process.stdout.write(
-      `keeping what the running run${live.pids.length === 1 ? '' : 's'} ` +
-        `(pid ${live.pids.join(', ')}) planned\n`,
+      `keeping what the running run${kept.live.length === 1 ? '' : 's'} ` +
+        `(pid ${kept.live.join(', ')}) planned\n`,
+    );
+  }
+  if (kept.studies.length > 0) {
+    process.stdout.write(
+      `keeping what the last run of ${kept.studies.join(', ')} used ` +
+        '(a later run of the study frees it)\n',
     );
   }
 
