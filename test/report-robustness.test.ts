@@ -169,6 +169,6 @@ test('groups whose models classify at about chance level are named', (t) => {
   ];
   const analysis = { groups: [{ label: 'model=cnn' }, { label: 'model=vit' }] } as never;
   // Ten classes: chance is 0.1, so up to 0.15 counts as chance level.
-  t.deepEqual(nearChance(inputs, analysis, 10), ['model=vit (accuracy down to 0.130)']);
+  t.deepEqual(nearChance(inputs, analysis, 10), [{ label: 'model=vit', accuracy: 0.13 }]);
   t.deepEqual(nearChance(inputs, analysis, 100), []);
 });

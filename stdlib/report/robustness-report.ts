@@ -144,13 +144,14 @@ function headlineBlocks(inputs: readonly GroupInput[], analysis: Analysis): Bloc
 
 /**
  * Groups whose models classify little better than chance (within 5 points
- * of 1/classes): their explanations' agreement with a mask says little.
+ * of 1/classes), with their lowest accuracy: their explanations' agreement
+ * with a mask says little.
  */
 export function nearChance(
   inputs: readonly GroupInput[],
   analysis: Analysis,
   classes: number,
-): string[] {
+): { label: string; accuracy: number }[] {
   const chance = 1 / classes;
   return inputs.flatMap((g, k) => {
     const accs = [g.base?.accuracy, g.in.summary.accuracy, g.out.summary.accuracy].filter(
@@ -158,7 +159,7 @@ export function nearChance(
     );
     const worst = Math.min(...accs);
     return accs.length > 0 && worst < chance + 0.05
-      ? [`${analysis.groups[k]!.label} (accuracy down to ${fmt(worst)})`]
+      ? [{ label: analysis.groups[k]!.label, accuracy: worst }]
       : [];
   });
 }
@@ -171,17 +172,22 @@ export function reportBlocks(
   classes?: number,
 ): Block[] {
   const blocks: Block[] = [{ type: 'heading', level: 1, text: title }];
+  const single = analysis.groups.length === 1 && analysis.groups[0]!.label === 'all';
   const weak = classes === undefined || classes < 2 ? [] : nearChance(inputs, analysis, classes);
   if (weak.length > 0) {
+    const which = single
+      ? `a model classifies at about chance level (accuracy ${fmt(weak[0]!.accuracy)}`
+      : 'models classify at about chance level in ' +
+        weak.map((w) => `${w.label} (accuracy down to ${fmt(w.accuracy)})`).join(', ') +
+        ' (';
     blocks.push({
       type: 'paragraph',
       text:
-        `**Caution:** models of ${weak.join(', ')} classify at about chance level ` +
-        `(${fmt(1 / classes!)} for ${classes} classes). They have not learned the task, ` +
-        'so how their explanations sit on the masks says little; train longer or on more images.',
+        `**Caution:** ${which}; chance is ${fmt(1 / classes!)} for ${classes} classes). ` +
+        'A model that has not learned the task says little through its explanations; see ' +
+        'which one in the table, and train it longer, on more images or with other settings.',
     });
   }
-  const single = analysis.groups.length === 1 && analysis.groups[0]!.label === 'all';
 
   // One group: its table leads. Several: the comparison of all leads.
   if (single) blocks.push(...groupBlocks(inputs[0]!, analysis.groups[0]!, replicates));
