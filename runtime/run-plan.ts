@@ -104,7 +104,9 @@ async function runWithJournal(
     );
   } catch (error) {
     if (!(error instanceof HashingStopped)) throw error;
+    // Nothing started: every instance is left for the next run.
     const summary = summarise(new Map(), true, Date.now() - started);
+    summary.instances = summary.skipped = plan.instances.length;
     logger.log({ type: 'run-end', summary });
     return summary;
   }

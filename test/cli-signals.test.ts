@@ -129,6 +129,8 @@ test('Ctrl-C while input files are hashed ends the run, exit 130', async (t) => 
     .filter(Boolean)
     .map((l) => JSON.parse(l) as { type: string; summary?: { interrupted: boolean } });
   t.true(events.at(-1)?.type === 'run-end' && events.at(-1)?.summary?.interrupted === true);
+  // Nothing started, so the one instance is left for the next run.
+  t.like(events.at(-1)?.summary, { instances: 1, skipped: 1, executed: 0 });
   // A file cut off mid-read is not remembered with a wrong digest.
   const memo = join(dir, '.alignlab', 'file-digests.json');
   t.false(existsSync(memo) && big in JSON.parse(readFileSync(memo, 'utf8')));

@@ -310,7 +310,9 @@ const MAX_BRACKETS = 64;
 
 function nestedTooDeeply(text: string): ParseError {
   return {
-    message: `the expression nests more than ${MAX_DEPTH} levels deep`,
+    message:
+      `the expression is more than ${MAX_DEPTH} levels deep ` +
+      '(nested brackets, calls and operators; a chain a + b + … counts a level per operator)',
     offset: 0,
     length: Math.max(1, text.length),
   };
