@@ -66,29 +66,53 @@ export async function inputDigests(
   if (wanted.length === 0) return out;
 
   const memo = await FileMemo.load(join(cacheRoot, MEMO_FILE));
-  for (const { id, paths } of wanted) {
-    const entries: [number, string, string][] = [];
-    for (const [i, root] of paths.entries()) {
-      const files = await listFiles(root);
-      if (files === undefined) {
-        entries.push([i, '', 'missing']);
-        continue;
-      }
-      const digests = await mapLimited(files, 16, (f) =>
-        f.unreadable ? Promise.resolve('unreadable') : memo.digest(join(root, f.rel), signal),
-      );
-      // What was hashed is kept; the stop ends the run before anything starts.
-      if (signal?.aborted) {
-        await memo.save();
-        throw new HashingStopped('stopped while hashing input files');
-      }
-      files.forEach((f, j) => entries.push([i, f.rel, digests[j]!]));
-      memo.forgetUnder(root, new Set(files.map((f) => join(root, f.rel))));
-    }
-    out.set(id, createHash('sha256').update(canonicalJson(entries)).digest('hex'));
-  }
+  for (const { id, paths } of wanted) out.set(id, await digestOfPaths(paths, memo, signal));
   await memo.save();
   return out;
+}
+
+/**
+ * The digest of a kind's input files as they are now, for a worker to
+ * compare with its key after the stage ran: a file changed in between means
+ * the results were read from other bytes than the key says.
+ */
+export async function currentInputDigest(
+  kind: StageKind,
+  params: Record<string, unknown>,
+  cacheRoot: string,
+): Promise<string | undefined> {
+  if (kind.inputFiles === undefined) return undefined;
+  const paths = (await kind.inputFiles(withDefaults(params, kind))).map((p) => resolve(p));
+  const memo = await FileMemo.load(join(cacheRoot, MEMO_FILE));
+  const digest = await digestOfPaths(paths, memo);
+  await memo.save();
+  return digest;
+}
+
+async function digestOfPaths(
+  paths: readonly string[],
+  memo: FileMemo,
+  signal?: AbortSignal,
+): Promise<string> {
+  const entries: [number, string, string][] = [];
+  for (const [i, root] of paths.entries()) {
+    const files = await listFiles(root);
+    if (files === undefined) {
+      entries.push([i, '', 'missing']);
+      continue;
+    }
+    const digests = await mapLimited(files, 16, (f) =>
+      f.unreadable ? Promise.resolve('unreadable') : memo.digest(join(root, f.rel), signal),
+    );
+    // What was hashed is kept; the stop ends the run before anything starts.
+    if (signal?.aborted) {
+      await memo.save();
+      throw new HashingStopped('stopped while hashing input files');
+    }
+    files.forEach((f, j) => entries.push([i, f.rel, digests[j]!]));
+    memo.forgetUnder(root, new Set(files.map((f) => join(root, f.rel))));
+  }
+  return createHash('sha256').update(canonicalJson(entries)).digest('hex');
 }
 
 function refersToStages(value: PlanValue): boolean {
@@ -100,7 +124,7 @@ function refersToStages(value: PlanValue): boolean {
   return false;
 }
 
-function withDefaults(params: Record<string, PlanValue>, kind: StageKind) {
+function withDefaults(params: Record<string, unknown>, kind: StageKind) {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(kind.params)) out[name] = spec.default;
   return Object.assign(out, params);

@@ -141,7 +141,7 @@ async function runTask(task: WorkerTask): Promise<void> {
   const wallMs = Date.now() - started;
   faultPoint('stage-returned');
 
-  const problem = await checkOutputs(kind, staging, returned);
+  const problem = (await checkOutputs(kind, staging, returned)) ?? (await inputsMoved(kind, task));
   if (problem !== undefined) {
     await rm(staging, { recursive: true, force: true });
     throw new Error(problem);
@@ -162,6 +162,21 @@ async function runTask(task: WorkerTask): Promise<void> {
   faultPoint('published-before-result');
   await send({ type: 'result', manifest, outputs: returned });
   faultPoint('result-sent');
+}
+
+/**
+ * A stage keyed on its input files must have read the bytes its key names:
+ * files changed between planning and the end of the stage would otherwise
+ * be published under the old contents' key.
+ */
+async function inputsMoved(kind: StageKind, task: WorkerTask): Promise<string | undefined> {
+  if (task.record.files === undefined) return undefined;
+  const { currentInputDigest } = await import('./input-files.js');
+  const now = await currentInputDigest(kind, task.params, task.cacheDir);
+  return now === task.record.files
+    ? undefined
+    : 'its input files changed while it ran, so what it read may not match its cache key; ' +
+        'nothing was stored: run the study again';
 }
 
 await main();

@@ -2,7 +2,9 @@ import test from 'ava';
 import { execFileSync } from 'node:child_process';
 import {
   cpSync,
+  existsSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   renameSync,
   rmSync,
@@ -14,7 +16,7 @@ import { join } from 'node:path';
 import { checkStudy } from '../lang/index.js';
 import { inputDigests } from '../runtime/input-files.js';
 import { loadRegistry } from '../runtime/load-registry.js';
-import { alignlab } from './fixtures/runtime/cli.js';
+import { alignlab, withPlugin } from './fixtures/runtime/cli.js';
 import { rect, tempDir, writePng } from './fixtures/data/helpers.js';
 
 function imageFolder(root: string) {
@@ -245,4 +247,28 @@ test('csv-manifest keys on the CSV and the files it lists, not the rest of root'
   t.not(mask, image);
   writeFileSync(csv, 'image,label,mask\nimg/1.png,a,m/1.png\n');
   t.not(await digestOfText(text, cache), mask);
+});
+
+test('input files changed while the stage ran: nothing is stored, the instance fails', async (t) => {
+  const dir = tempDir('alignlab-files-');
+  const file = join(dir, 'input.txt');
+  writeFileSync(file, 'first');
+  const study = join(dir, 'study.yaml');
+  writeFileSync(
+    study,
+    `name: race\nstages:\n  read:\n    kind: test/reads\n    with: {file: ${file}, rewrite: second}\n`,
+  );
+  const r = await withPlugin(dir, 'run', study);
+  t.is(r.exitCode, 1);
+  t.regex(r.stdout, /its input files changed while it ran/);
+  const cache = join(dir, '.alignlab', 'cache');
+  t.true(!existsSync(cache) || readdirSync(cache).length === 0, 'no entry stored');
+  // Left alone, the same stage is stored under the key of what it read.
+  writeFileSync(
+    study,
+    `name: race\nstages:\n  read:\n    kind: test/reads\n    with: {file: ${file}}\n`,
+  );
+  const ok = await withPlugin(dir, 'run', study, '--json');
+  t.is(ok.exitCode, 0, ok.stderr);
+  t.regex(ok.stdout, /"instance-done","instance":"read"/);
 });
