@@ -1,5 +1,6 @@
 import test from 'ava';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { alignlab, studyDir, withPlugin } from './fixtures/runtime/cli.js';
 import { tempDir } from './fixtures/runtime/helpers.js';
@@ -103,4 +104,10 @@ test('status with nothing recorded: a sentence, or one JSON object', async (t) =
   writeFileSync(join(dir, '.alignlab', 'journal', '2026-01-01T00-00-00-000Z-1.jsonl'), 'garbage\n');
   t.is(JSON.parse((await alignlab(dir, 'status', '--json')).stdout).run, 'unreadable');
   t.regex((await alignlab(dir, 'status')).stdout, /does not say which run it belongs to/);
+});
+
+test('the installed command is executable, as npx and npm link run it', (t) => {
+  const main = fileURLToPath(new URL('../cli/main.js', import.meta.url));
+  t.is(readFileSync(main, 'utf8').split('\n')[0], '#!/usr/bin/env node');
+  t.true((statSync(main).mode & 0o111) !== 0, `${main} has no execute bit`);
 });
