@@ -84,7 +84,6 @@ export const align: StageKind = {
       return { history: history as unknown as Record<string, number>[] };
     } finally {
       disposeModel(model);
-      tf.disposeVariables();
     }
   },
 };

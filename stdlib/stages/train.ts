@@ -13,7 +13,6 @@
  * 1, explicitly.
  */
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import type { StageKind } from '../types.js';
 import { readDataset } from '../data/dataset.js';
 import {
@@ -82,7 +81,6 @@ export const train: StageKind = {
       return { history: history.map((h) => ({ epoch: h.epoch, loss: h.total })) };
     } finally {
       disposeModel(model);
-      tf.disposeVariables();
     }
   },
 };
