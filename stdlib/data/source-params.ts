@@ -2,12 +2,18 @@
  * Parameters shared by the file-based source stages (image-folder,
  * csv-manifest, chexlocalize), and reading them into BuildOptions.
  */
-import type { ParamSpec, StageContext } from '../types.js';
+import type { OutputSpec, ParamSpec, StageContext } from '../types.js';
 import type { BuildOptions, Colour, DecodedMask, MaskMismatch, MaskSource } from './build.js';
 import type { Task } from './dataset.js';
 import { binariseMask, decodeImage } from './image-codec.js';
 import { DataProblems } from './problems.js';
 import { readRegularFile } from './paths.js';
+
+/** Outputs of every file-based source stage. */
+export const SOURCE_OUTPUTS: Record<string, OutputSpec> = {
+  dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
+  summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
+};
 
 /** Mask pixels at or above this gray level (0-255) are on. */
 export const DEFAULT_MASK_THRESHOLD = 128;

@@ -18,7 +18,7 @@ import { writeDataset } from '../data/dataset.js';
 import { resolveInside } from '../data/paths.js';
 import { DataProblems, problemNotice } from '../data/problems.js';
 import { type Rle, decodeRle } from '../data/rle.js';
-import { SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
+import { SOURCE_OUTPUTS, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
 
 type Segmentations = Record<string, Record<string, Rle>>;
@@ -67,12 +67,8 @@ export const chexlocalize: StageKind = {
     color: { ...SOURCE_PARAMS.color, default: 'gray' },
   },
   outputs: {
-    dataset: {
-      type: 'artifact',
-      artifact: 'dataset',
-      doc: 'images, labels, targets and masks per split',
-    },
-    summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
+    ...SOURCE_OUTPUTS,
+    dataset: { ...SOURCE_OUTPUTS.dataset!, doc: 'images, labels, targets and masks per split' },
   },
   notice: problemNotice,
   checkInstance: (p) => missingPath('root', p.root, 'folder'),

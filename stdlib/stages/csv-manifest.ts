@@ -20,7 +20,7 @@ import { parseCsvFile } from '../data/csv.js';
 import { type SplitName, writeDataset } from '../data/dataset.js';
 import { resolveInside } from '../data/paths.js';
 import { DataProblems, problemNotice } from '../data/problems.js';
-import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
+import { fileMask, SOURCE_OUTPUTS, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
 
 /** A 0/1 cell: numbers by value (`1.00` is 1), or true/yes, false/no, empty. */
@@ -89,10 +89,7 @@ export const csvManifest: StageKind = {
     },
     ...SOURCE_PARAMS,
   },
-  outputs: {
-    dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
-    summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
-  },
+  outputs: SOURCE_OUTPUTS,
   notice: problemNotice,
   checkInstance: (p) => missingPath('csv', p.csv, 'file'),
   // The CSV and exactly the files it lists (never the rest of `root`).

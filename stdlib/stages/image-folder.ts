@@ -14,7 +14,7 @@ import type { StageKind } from '../types.js';
 import { buildDataset, type SourceItem } from '../data/build.js';
 import { writeDataset } from '../data/dataset.js';
 import { DataProblems, problemNotice } from '../data/problems.js';
-import { fileMask, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
+import { fileMask, SOURCE_OUTPUTS, SOURCE_PARAMS, sourceOptions } from '../data/source-params.js';
 import { missingPath } from '../data/check-paths.js';
 import { entryKind } from '../data/paths.js';
 
@@ -45,10 +45,7 @@ export const imageFolder: StageKind = {
     },
     ...SOURCE_PARAMS,
   },
-  outputs: {
-    dataset: { type: 'artifact', artifact: 'dataset', doc: 'images, labels and masks per split' },
-    summary: { type: 'json', doc: 'source, counts, and every skipped item with its reason' },
-  },
+  outputs: SOURCE_OUTPUTS,
   notice: problemNotice,
   checkInstance: (p) => missingPath('root', p.root, 'folder'),
   inputFiles(p) {
