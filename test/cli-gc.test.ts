@@ -1,9 +1,8 @@
 import test from 'ava';
-import { execaNode } from 'execa';
 import { mkdirSync, readdirSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { chainStudy, studyDir, withPlugin } from './fixtures/runtime/cli.js';
-import { CLI, PLUGIN } from './fixtures/runtime/helpers.js';
+import { chainStudy, runUntil, studyDir, withPlugin } from './fixtures/runtime/cli.js';
+import { PLUGIN } from './fixtures/runtime/helpers.js';
 
 const entries = (dir: string) => readdirSync(join(dir, '.alignlab', 'cache')).length;
 
@@ -61,18 +60,11 @@ stages:
   );
   const other = join(dir, 'other.yaml');
   writeFileSync(other, 'name: other\nstages:\n  x:\n    kind: test/work\n    with: { value: 9 }\n');
-  const run = execaNode(CLI, ['run', study, '--plugin', PLUGIN, '--json'], {
-    cwd: dir,
-    reject: false,
-    buffer: false,
-  });
-  let seen = '';
-  await new Promise<void>((resolve) => {
-    run.stdout.on('data', (chunk: Buffer) => {
-      seen += chunk.toString();
-      if (/"instance-start","instance":"slow"/.test(seen)) resolve();
-    });
-  });
+  const { child: run } = await runUntil(
+    dir,
+    ['run', study, '--plugin', PLUGIN],
+    /"instance-start","instance":"slow"/,
+  );
   // The slow stage outlasts gc however loaded the machine; it is stopped after.
   const gc = await withPlugin(dir, 'gc', other, '--yes');
   run.kill('SIGINT');
@@ -132,16 +124,7 @@ test('gc removes nothing while a study cannot find its data, or a run is still h
     hashing,
     `name: hashing\nstages:\n  data:\n    kind: image-folder\n    with: {root: big}\n`,
   );
-  const run = execaNode(CLI, ['run', hashing, '--json'], {
-    cwd: dir,
-    reject: false,
-    buffer: false,
-  });
-  await new Promise<void>((resolve) => {
-    run.stdout.on('data', (chunk: Buffer) => {
-      if (/"type":"run-start"/.test(chunk.toString())) resolve();
-    });
-  });
+  const { child: run } = await runUntil(dir, ['run', hashing], /"type":"run-start"/);
   const refused = await withPlugin(dir, 'gc', study, '--yes');
   run.kill('SIGINT');
   await run;

@@ -13,7 +13,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { alignlab, studyDir, withPlugin } from './fixtures/runtime/cli.js';
+import { alignlab, runUntil, studyDir, withPlugin } from './fixtures/runtime/cli.js';
 import { CLI, executions, PLUGIN } from './fixtures/runtime/helpers.js';
 
 const study = (counter: string) => `name: stopped
@@ -115,12 +115,7 @@ test('Ctrl-C while input files are hashed ends the run, exit 130', async (t) => 
     file,
     'name: hashing\nstages:\n  data:\n    kind: image-folder\n    with: {root: imgs}\n',
   );
-  const child = execaNode(CLI, ['run', file, '--json'], { cwd: dir, reject: false });
-  await new Promise<void>((resolve) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      if (/"type":"run-start"/.test(chunk.toString())) resolve();
-    });
-  });
+  const { child } = await runUntil(dir, ['run', file], /"type":"run-start"/);
   child.kill('SIGINT');
   const result = await child;
   t.is(result.exitCode, 130);
