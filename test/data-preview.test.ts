@@ -54,6 +54,9 @@ stages:
     `alignlab: --out names the PNG file to write, but ${dir} is a folder; ` +
       `write --out ${join(dir, 'preview.png')}`,
   );
+  const jpeg = await alignlab(dir, 'data', 'preview', 'study.yaml', '--out', 'grid.jpg');
+  t.is(jpeg.exitCode, 2);
+  t.is(jpeg.stderr.trim(), 'alignlab: --out names a PNG file (the grid is a PNG), not `grid.jpg`');
   const wrong = await alignlab(dir, 'data', 'preview', 'study.yaml', '--stage', 'nope');
   t.is(wrong.exitCode, 2);
   t.is(wrong.stderr.trim(), 'alignlab: the study has no stage `nope`; its stages: data');

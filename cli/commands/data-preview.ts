@@ -42,6 +42,9 @@ export async function dataCommand(options: CliOptions): Promise<number> {
           `write --out ${join(options.out, 'preview.png')}`,
       );
     }
+    if (!/\.png$/i.test(options.out)) {
+      throw new UsageError(`--out names a PNG file (the grid is a PNG), not \`${options.out}\``);
+    }
     usableFolder('--out', dirname(resolve(options.out)));
   }
 
