@@ -9,7 +9,8 @@ import PQueue from 'p-queue';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { verifyCache } from '../runtime/verify-cache.js';
-import { listed, runWithFault, seeded, snapshotCache } from './fixtures/runtime/faults.js';
+import { listed, runWithFault, snapshotCache } from './fixtures/runtime/faults.js';
+import { seeded } from './helpers/seeded.js';
 import { PLUGIN, tempDir } from './fixtures/runtime/helpers.js';
 
 /** prep → train[x=1], train[x=2] (checkpointed) → report (gathers x). */

@@ -9,20 +9,9 @@ import type { Diagnostic } from '../lang/diagnostic.js';
 import { formatDiagnostic } from '../lang/format.js';
 import { lineCol } from '../lang/source.js';
 import { checkText } from './lang-helpers.js';
+import { seeded } from './helpers/seeded.js';
 
 const RUNS = 10_000;
-
-/** mulberry32: small, fast and reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const SAMPLE = readFileSync('test/fixtures/lang/sample.yaml', 'utf8');
 const RICH = `name: rich
@@ -193,7 +182,7 @@ function checkPosition(
 }
 
 test(`${RUNS} mutated studies never crash and locate every diagnostic`, async (t) => {
-  const rnd = prng(20240611);
+  const rnd = seeded(20240611);
   let withPlan = 0;
   let diagnostics = 0;
   for (let run = 0; run < RUNS; run++) {
