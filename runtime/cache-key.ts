@@ -153,3 +153,11 @@ export function asGather(value: PlanValue): GatherEntry[] | undefined {
   if (keys.length !== 1 || keys[0] !== '$gather') return undefined;
   return (value as { $gather: GatherEntry[] }).$gather;
 }
+
+/** Whether a value holds a reference to another stage's output, at any depth. */
+export function refersToStages(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return false;
+  const v = value as PlanValue;
+  if (asRef(v) !== undefined || asGather(v) !== undefined) return true;
+  return Object.values(value).some(refersToStages);
+}

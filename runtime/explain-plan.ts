@@ -6,7 +6,7 @@
 import type { StageKind } from '../stdlib/types.js';
 import type { Plan } from '../lang/plan.js';
 import { canonicalJson } from './canonical.js';
-import type { KeyRecord } from './cache-key.js';
+import { type KeyRecord, refersToStages } from './cache-key.js';
 import { keyPlan } from './input-files.js';
 import { CacheStore } from './cache-store.js';
 import { readJournal } from './journal.js';
@@ -106,7 +106,7 @@ function changedParams(old: unknown, now: unknown): string[] {
     .filter((n) => canonicalJson(a[n]) !== canonicalJson(b[n]))
     .sort()
     .map((n) => {
-      if (hasRef(b[n])) return `\`${n}\` (its input changed)`;
+      if (refersToStages(b[n])) return `\`${n}\` (its input changed)`;
       return `\`${n}\` ${shortValue(a[n])} → ${shortValue(b[n])}`;
     });
 }
@@ -116,11 +116,6 @@ function shortValue(value: unknown): string {
   if (value === undefined) return '(unset)';
   const text = JSON.stringify(value);
   return text.length <= 40 ? text : `${text.slice(0, 39)}…`;
-}
-
-function hasRef(value: unknown): boolean {
-  const text = JSON.stringify(value ?? null);
-  return text.includes('"$ref"') || text.includes('"$gather"');
 }
 
 /**

@@ -14,10 +14,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, realpath, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Plan, PlanValue } from '../lang/plan.js';
+import type { Plan } from '../lang/plan.js';
 import type { StageKind } from '../stdlib/types.js';
 import { canonicalJson } from './canonical.js';
-import { asGather, asRef, computeKeys, type KeyedInstance } from './cache-key.js';
+import { computeKeys, type KeyedInstance, refersToStages } from './cache-key.js';
 import { mapLimited } from './scheduler.js';
 import { entryKind } from '../stdlib/data/paths.js';
 
@@ -113,15 +113,6 @@ async function digestOfPaths(
     memo.forgetUnder(root, new Set(files.map((f) => join(root, f.rel))));
   }
   return createHash('sha256').update(canonicalJson(entries)).digest('hex');
-}
-
-function refersToStages(value: PlanValue): boolean {
-  if (asRef(value) !== undefined || asGather(value) !== undefined) return true;
-  if (Array.isArray(value)) return value.some(refersToStages);
-  if (value !== null && typeof value === 'object') {
-    return Object.values(value).some(refersToStages);
-  }
-  return false;
 }
 
 function withDefaults(params: Record<string, unknown>, kind: StageKind) {

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { computeKeys } from '../runtime/cache-key.js';
+import { computeKeys, refersToStages } from '../runtime/cache-key.js';
 import { canonicalJson } from '../runtime/canonical.js';
 import { registry } from '../stdlib/registry.js';
 import { makePlan, ref, type InstanceSpec } from './fixtures/runtime/plan-builder.js';
@@ -117,4 +117,14 @@ test('a result-neutral parameter is left out of the key', async (t) => {
     keysOf(plan(lr, every), registry, 'wasm').get('a')!.key;
   t.is(key(0.1, 10), key(0.1, 500));
   t.not(key(0.1, 10), key(0.2, 10));
+});
+
+test('references to other stages are found at any depth, in plans and in key records', (t) => {
+  t.true(refersToStages({ $ref: { instance: 'train', output: 'model' } }));
+  t.true(refersToStages([1, { a: { $gather: [] } }]));
+  t.true(refersToStages({ x: [{ $ref: { key: 'abc', output: 'model' } }] }));
+  // A map that merely has a `$ref` key among others is a value, not a reference.
+  t.false(refersToStages({ $ref: 1, other: 2 }));
+  t.false(refersToStages({ a: [1, 'x', null], b: { c: true } }));
+  t.false(refersToStages('$ref'));
 });
